@@ -1,0 +1,57 @@
+"""Generate the whole site from a catalog: pages, redirects and downloads."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from .addresses import Addresses
+from .attack_pages import AttackPages
+from .framework_pages import FrameworkPages
+from .index_pages import IndexPages
+from .model import Catalog
+from .render import FileOut, PageOut, Redirect, Renderer, SiteInfo
+
+log = logging.getLogger("mkdocs.plugins.attack_mappings.generate")
+
+
+@dataclass(slots=True)
+class SiteOutput:
+    """Everything generated, keyed by site-relative path."""
+
+    pages: dict[str, PageOut] = field(default_factory=dict)
+    redirects: dict[str, Redirect] = field(default_factory=dict)
+    files: dict[str, FileOut] = field(default_factory=dict)
+
+    def add(self, item: PageOut | Redirect | FileOut) -> None:
+        path = item.path
+        if path in self.pages or path in self.redirects or path in self.files:
+            raise RuntimeError(f"two generated items share the address {path}")
+        if isinstance(item, PageOut):
+            self.pages[path] = item
+        elif isinstance(item, Redirect):
+            self.redirects[path] = item
+        else:
+            self.files[path] = item
+
+    def addresses(self) -> list[str]:
+        """Every page and redirect address the site publishes, sorted."""
+        return sorted([*self.pages, *self.redirects])
+
+
+def generate_site(catalog: Catalog, site: SiteInfo) -> SiteOutput:
+    """Render every generated page of the site."""
+    start = time.perf_counter()
+    renderer = Renderer(Addresses(catalog), site)
+    output = SiteOutput()
+    for builder in (IndexPages, AttackPages, FrameworkPages):
+        for item in builder(catalog, renderer).all():
+            output.add(item)
+    log.info(
+        "Generated %d pages and %d redirects in %.2f s",
+        len(output.pages),
+        len(output.redirects),
+        time.perf_counter() - start,
+    )
+    return output

@@ -1,0 +1,256 @@
+"""Load mapping sets: YAML files in the Mappings Explorer layout, checked against a schema."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from .errors import DataError, Problem
+from .yamlfile import mapping_child, node_line, read_yaml
+
+log = logging.getLogger("mkdocs.plugins.attack_mappings.mappings")
+
+SCHEMA_PATH = Path(__file__).with_name("schema") / "mapping-set.schema.json"
+
+# Row fields with a meaning of their own; any other field is shown as an extra column.
+CORE_FIELDS = (
+    "capability_id",
+    "capability_description",
+    "capability_group",
+    "mapping_type",
+    "attack_object_id",
+    "attack_object_name",
+    "comments",
+    "references",
+    "status",
+)
+
+# Status values (row field ``status``) and mapping types that mean "no technique applies".
+NON_MAPPABLE = "non_mappable"
+
+
+@dataclass(frozen=True, slots=True)
+class MappingType:
+    """A mapping type as the set's metadata defines it."""
+
+    key: str
+    name: str
+    description: str
+
+
+@dataclass(slots=True, eq=False)
+class Mapping:
+    """One row of a mapping set."""
+
+    set: MappingSet
+    row: int
+    line: int | None
+    control_id: str | None
+    control_name: str
+    group_id: str | None
+    mapping_type: str | None
+    technique_id: str | None
+    technique_name: str
+    status: str
+    comments: str
+    references: tuple[str, ...]
+    attributes: dict[str, str]
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def mappable(self) -> bool:
+        """Whether the row maps a control to a technique (rather than saying none applies)."""
+        return bool(
+            self.technique_id
+            and self.control_id
+            and self.status != NON_MAPPABLE
+            and self.mapping_type != NON_MAPPABLE
+        )
+
+    @property
+    def type_label(self) -> str:
+        return self.set.type_label(self.mapping_type)
+
+    def identity(self) -> tuple:
+        """Everything a reader sees of the row: equal identities are exact duplicates."""
+        return (
+            self.control_id,
+            self.control_name,
+            self.group_id,
+            self.mapping_type,
+            self.technique_id,
+            self.technique_name,
+            self.status,
+            self.comments,
+            self.references,
+            tuple(sorted(self.attributes.items())),
+        )
+
+
+@dataclass(slots=True, eq=False)
+class MappingSet:
+    """One mapping file: a framework version mapped to one domain of one ATT&CK release."""
+
+    path: Path
+    framework: str
+    framework_version: str
+    domain: str
+    attack_version: str
+    metadata: dict[str, Any]
+    mapping_types: dict[str, MappingType]
+    groups: dict[str, str]
+    rows: list[Mapping] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    extra_fields: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The file name without extension: unique within a data folder."""
+        return self.path.stem
+
+    def type_label(self, key: str | None) -> str:
+        """Return the reader-facing name of a mapping type."""
+        if key is None:
+            return "none given"
+        known = self.mapping_types.get(key)
+        label = known.name if known and known.name else key
+        return label.replace("_", " ")
+
+    def flag(self, mapping: Mapping | None, message: str, field_name: str | None = None) -> None:
+        """Record a data-quality finding, on the row too when there is one."""
+        if mapping is not None:
+            mapping.flags.append(message)
+        self.problems.append(
+            Problem(
+                self.path,
+                message,
+                line=mapping.line if mapping else None,
+                row=mapping.row if mapping else None,
+                field=field_name,
+                kind="quality",
+            )
+        )
+
+
+def _inline_refs(node: Any, defs: dict) -> Any:
+    """Replace local ``$ref``s by what they point to: validation runs twice as fast."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            return _inline_refs(defs[node["$ref"].rsplit("/", 1)[-1]], defs)
+        return {k: _inline_refs(v, defs) for k, v in node.items() if k != "$defs"}
+    if isinstance(node, list):
+        return [_inline_refs(item, defs) for item in node]
+    return node
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(_inline_refs(schema, schema.get("$defs", {})))
+
+
+def _schema_problems(path: Path, data: Any, root: Any) -> list[Problem]:
+    """Return every way the data breaks the layout, located by line, row and field."""
+    problems = []
+    rows_node = mapping_child(root, "mapping_objects")
+    for error in _validator().iter_errors(data):
+        where = list(error.absolute_path)
+        row = field_name = None
+        node = root
+        if where[:1] == ["mapping_objects"] and len(where) >= 2:
+            row = where[1] + 1
+            node = rows_node.value[where[1]] if rows_node is not None else None
+            field_name = str(where[2]) if len(where) > 2 else None
+            if field_name and mapping_child(node, field_name) is not None:
+                node = mapping_child(node, field_name)
+        elif where:
+            field_name = ".".join(str(part) for part in where)
+            node = mapping_child(mapping_child(root, str(where[0])), str(where[-1])) or node
+        message = error.message
+        if error.validator == "required":
+            field_name = field_name or str(error.message).split("'")[1]
+        problems.append(Problem(path, message, node_line(node), row, field_name))
+    return problems
+
+
+def _text(value: Any) -> str:
+    """Return a cell as display text: strip stray whitespace, never ``None``."""
+    if value is None:
+        return ""
+    return str(value).strip()
+
+
+def _row(mapping_set: MappingSet, index: int, line: int | None, raw: dict) -> Mapping:
+    attributes = {}
+    for key, value in raw.items():
+        if key not in CORE_FIELDS and value not in (None, ""):
+            attributes[key] = _text(value)
+            if key not in mapping_set.extra_fields:
+                mapping_set.extra_fields.append(key)
+    references = tuple(_text(ref) for ref in raw.get("references") or () if _text(ref))
+    return Mapping(
+        set=mapping_set,
+        row=index + 1,
+        line=line,
+        control_id=_text(raw.get("capability_id")) or None,
+        control_name=_text(raw.get("capability_description")),
+        group_id=_text(raw.get("capability_group")) or None,
+        mapping_type=_text(raw.get("mapping_type")) or None,
+        technique_id=_text(raw.get("attack_object_id")) or None,
+        technique_name=_text(raw.get("attack_object_name")),
+        status=_text(raw.get("status")),
+        comments=_text(raw.get("comments")),
+        references=references,
+        attributes=attributes,
+    )
+
+
+def parse_mapping_set(path: Path, data: Any, root: Any = None) -> MappingSet:
+    """Build a mapping set from parsed YAML, or raise ``DataError`` listing every problem."""
+    if data is None:
+        raise DataError(path, "the file is empty: expected 'metadata' and 'mapping_objects'")
+    problems = _schema_problems(path, data, root)
+    if problems:
+        raise DataError(problems=problems)
+    meta = data["metadata"]
+    mapping_types = {
+        key: MappingType(
+            key, _text((value or {}).get("name")), _text((value or {}).get("description"))
+        )
+        for key, value in (meta.get("mapping_types") or {}).items()
+    }
+    groups = {
+        str(key): _text(name) or str(key)
+        for key, name in (meta.get("capability_groups") or {}).items()
+    }
+    mapping_set = MappingSet(
+        path=path,
+        framework=meta["mapping_framework"].strip().lower(),
+        framework_version=meta["mapping_framework_version"].strip(),
+        domain=meta["technology_domain"].strip().lower(),
+        attack_version=meta["attack_version"].strip(),
+        metadata=meta,
+        mapping_types=mapping_types,
+        groups=groups,
+    )
+    rows_node = mapping_child(root, "mapping_objects")
+    for index, raw in enumerate(data.get("mapping_objects") or ()):
+        line = node_line(rows_node.value[index]) if rows_node is not None else None
+        mapping_set.rows.append(_row(mapping_set, index, line, raw))
+    return mapping_set
+
+
+def load_mapping_set(path: Path) -> MappingSet:
+    """Read and check one mapping file."""
+    data, root = read_yaml(path)
+    mapping_set = parse_mapping_set(path, data, root)
+    log.debug("Read %s: %d rows", path, len(mapping_set.rows))
+    return mapping_set

@@ -1,0 +1,325 @@
+"""The cross-reference model: releases, frameworks, controls and the mappings between them."""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .attack import Release, Technique, load_release
+from .errors import DataError, Problem, natural_key
+from .mappings import Mapping, MappingSet, load_mapping_set
+from .sources import Sources
+
+log = logging.getLogger("mkdocs.plugins.attack_mappings.model")
+
+
+@dataclass(slots=True, eq=False)
+class Control:
+    """A control (capability) of one framework version, with every row that names it."""
+
+    id: str
+    name: str
+    group_id: str | None
+    version: FrameworkVersion
+    mappings: list[Mapping] = field(default_factory=list)
+    non_mappable: list[Mapping] = field(default_factory=list)
+
+    @property
+    def group(self) -> Group | None:
+        return self.version.groups.get(self.group_id) if self.group_id else None
+
+    @property
+    def techniques(self) -> list[str]:
+        return sorted({m.technique_id for m in self.mappings if m.technique_id}, key=natural_key)
+
+
+@dataclass(slots=True, eq=False)
+class Group:
+    """A capability group (a CCM domain, an AWS service, a KEV weakness class)."""
+
+    id: str
+    name: str
+    controls: list[Control] = field(default_factory=list)
+
+
+@dataclass(slots=True, eq=False)
+class FrameworkVersion:
+    """All mapping sets of one framework version, across domains and ATT&CK releases."""
+
+    framework: Framework
+    version: str
+    sets: list[MappingSet] = field(default_factory=list)
+    controls: dict[str, Control] = field(default_factory=dict)
+    groups: dict[str, Group] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"{self.framework.name} {self.version}"
+
+    @property
+    def is_newest(self) -> bool:
+        return self.framework.versions[-1] is self
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for s in self.sets for p in s.problems]
+
+    @property
+    def mappings(self) -> list[Mapping]:
+        return [m for c in self.controls.values() for m in c.mappings]
+
+    def techniques_covered(self) -> set[str]:
+        return {m.technique_id for m in self.mappings if m.technique_id}
+
+
+@dataclass(slots=True, eq=False)
+class Framework:
+    """A control framework, in every version the data folder holds (oldest first)."""
+
+    id: str
+    name: str
+    info: dict
+    versions: list[FrameworkVersion] = field(default_factory=list)
+
+    @property
+    def newest(self) -> FrameworkVersion:
+        return self.versions[-1]
+
+
+@dataclass(slots=True, eq=False)
+class Catalog:
+    """Everything the site shows, cross-referenced both ways."""
+
+    releases: dict[tuple[str, str], Release]
+    frameworks: dict[str, Framework]
+    sources: Sources
+    # Every release holding each technique ID, oldest first.
+    technique_releases: dict[str, list[Release]] = field(default_factory=dict)
+    # Mappable rows and "no control applies" rows, by technique ID.
+    by_technique: dict[str, list[Mapping]] = field(default_factory=lambda: defaultdict(list))
+    assessed: dict[str, list[Mapping]] = field(default_factory=lambda: defaultdict(list))
+
+    def newest(self, technique_id: str) -> Technique:
+        """Return the technique as the newest release holding it describes it."""
+        return self.technique_releases[technique_id][-1].techniques[technique_id]
+
+    def release_of(self, technique_id: str) -> Release:
+        return self.technique_releases[technique_id][-1]
+
+    def domains(self) -> list[str]:
+        return sorted({d for d, _ in self.releases}, key=_domain_order)
+
+    def releases_of(self, domain: str) -> list[Release]:
+        """Return a domain's releases, oldest first."""
+        found = [r for (d, _), r in self.releases.items() if d == domain]
+        return sorted(found, key=lambda r: natural_key(r.version))
+
+    def framework_versions(self) -> list[FrameworkVersion]:
+        return [v for f in self.frameworks.values() for v in f.versions]
+
+
+def _domain_order(domain: str) -> tuple:
+    return ({"enterprise": 0, "mobile": 1, "ics": 2}.get(domain, 3), domain)
+
+
+def _version_order(version: str) -> tuple:
+    """Order framework versions: by date when written as one, else naturally."""
+    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", version)
+    if match:
+        month, day, year = (int(x) for x in match.groups())
+        try:
+            return (0, date(year, month, day).toordinal(), ())
+        except ValueError:
+            pass
+    return (1, 0, natural_key(version))
+
+
+def load_releases(attack_dir: Path) -> dict[tuple[str, str], Release]:
+    """Read every STIX bundle of a folder, each once."""
+    releases: dict[tuple[str, str], Release] = {}
+    problems: list[Problem] = []
+    for path in sorted(attack_dir.glob("*.json")):
+        try:
+            release = load_release(path)
+        except DataError as error:
+            problems += error.problems
+            continue
+        if release.key in releases:
+            problems.append(
+                Problem(path, f"holds {release.label}, as {releases[release.key].path} does")
+            )
+        releases[release.key] = release
+    if problems:
+        raise DataError(problems=problems)
+    return releases
+
+
+def load_sets(mappings_dir: Path) -> list[MappingSet]:
+    """Read every mapping file of a folder, reporting all broken files together."""
+    sets, problems = [], []
+    for path in sorted(mappings_dir.glob("*.y*ml")):
+        try:
+            sets.append(load_mapping_set(path))
+        except DataError as error:
+            problems += error.problems
+    if problems:
+        raise DataError(problems=problems)
+    return sets
+
+
+def _check_rows(mapping_set: MappingSet, release: Release) -> list[Mapping]:
+    """Flag row defects against the set and its release; return rows without exact duplicates."""
+    kept, seen, scores, names = [], {}, {}, {}
+    for mapping in mapping_set.rows:
+        identity = mapping.identity()
+        if identity in seen:
+            mapping_set.flag(mapping, f"exact duplicate of row {seen[identity]}; shown once")
+            continue
+        seen[identity] = mapping.row
+        kept.append(mapping)
+        tid = mapping.technique_id
+        if tid and tid not in release.techniques:
+            mapping_set.flag(mapping, f"{tid} is not in {release.label}", "attack_object_id")
+        elif tid and not release.techniques[tid].active:
+            state = "revoked" if release.techniques[tid].revoked else "deprecated"
+            mapping_set.flag(mapping, f"{tid} is {state} in {release.label}", "attack_object_id")
+        if not mapping.control_id and tid:
+            mapping_set.flag(mapping, f"names {tid} but no control", "capability_id")
+        if (
+            mapping.control_id
+            and not tid
+            and mapping.status != "non_mappable"
+            and mapping.mapping_type != "non_mappable"
+        ):
+            mapping_set.flag(
+                mapping, "has no ATT&CK ID but is not marked non-mappable", "attack_object_id"
+            )
+        if mapping.group_id and mapping.group_id not in mapping_set.groups:
+            mapping_set.flag(
+                mapping,
+                f"group '{mapping.group_id}' is not in the set's capability_groups",
+                "capability_group",
+            )
+        if (
+            mapping.mapping_type
+            and mapping.mapping_type not in mapping_set.mapping_types
+            and mapping.mapping_type != "non_mappable"
+        ):
+            mapping_set.flag(
+                mapping,
+                f"mapping type '{mapping.mapping_type}' is not in the set's mapping_types",
+                "mapping_type",
+            )
+        if mapping.control_id:
+            first = names.setdefault(mapping.control_id, (mapping.control_name, mapping.row))
+            if first[0] != mapping.control_name:
+                mapping_set.flag(
+                    mapping,
+                    f"names {mapping.control_id} '{mapping.control_name}', row {first[1]} '{first[0]}'",
+                    "capability_description",
+                )
+        key = (
+            mapping.control_id,
+            tid,
+            mapping.mapping_type,
+            mapping.attributes.get("score_category"),
+        )
+        score = mapping.attributes.get("score_value")
+        if score and tid and mapping.control_id:
+            other = scores.setdefault(key, (score, mapping.row))
+            if other[0] != score:
+                mapping_set.flag(
+                    mapping,
+                    f"scores {score} where row {other[1]} scores {other[0]} for the same control, technique and category; both kept",
+                    "score_value",
+                )
+    return kept
+
+
+def _add_set(
+    version: FrameworkVersion, mapping_set: MappingSet, rows: list[Mapping], catalog: Catalog
+) -> None:
+    for group_id, name in mapping_set.groups.items():
+        version.groups.setdefault(group_id, Group(group_id, name))
+    for mapping in rows:
+        if mapping.technique_id and (mapping.mappable or not mapping.control_id):
+            target = catalog.by_technique if mapping.mappable else catalog.assessed
+            target[mapping.technique_id].append(mapping)
+        if not mapping.control_id:
+            continue
+        control = version.controls.get(mapping.control_id)
+        if control is None:
+            control = Control(mapping.control_id, mapping.control_name, mapping.group_id, version)
+            version.controls[control.id] = control
+            if mapping.group_id:
+                group = version.groups.setdefault(
+                    mapping.group_id, Group(mapping.group_id, mapping.group_id)
+                )
+                group.controls.append(control)
+        (control.mappings if mapping.mappable else control.non_mappable).append(mapping)
+
+
+def build_catalog(data_dir: Path, sources: Sources, strict_sets: tuple[str, ...] = ()) -> Catalog:
+    """Load a data folder and cross-reference it, or raise ``DataError`` with every problem."""
+    releases = load_releases(data_dir / "attack")
+    sets = load_sets(data_dir / "mappings")
+    problems = []
+    for mapping_set in sets:
+        if (mapping_set.domain, mapping_set.attack_version) not in releases:
+            problems.append(
+                Problem(
+                    mapping_set.path,
+                    f"maps ATT&CK {mapping_set.domain} {mapping_set.attack_version}, but "
+                    f"{data_dir / 'attack'} holds no bundle of that release",
+                    field="metadata.attack_version",
+                )
+            )
+    if problems:
+        raise DataError(problems=problems)
+
+    catalog = Catalog(releases, {}, sources)
+    for release in sorted(releases.values(), key=lambda r: natural_key(r.version)):
+        for technique_id in release.techniques:
+            catalog.technique_releases.setdefault(technique_id, []).append(release)
+
+    by_version: dict[tuple[str, str], FrameworkVersion] = {}
+    for mapping_set in sets:
+        framework = catalog.frameworks.get(mapping_set.framework)
+        if framework is None:
+            info = sources.framework(mapping_set.framework)
+            framework = Framework(
+                mapping_set.framework, info.get("name") or mapping_set.framework, info
+            )
+            catalog.frameworks[framework.id] = framework
+        key = (framework.id, mapping_set.framework_version)
+        if key not in by_version:
+            by_version[key] = FrameworkVersion(framework, mapping_set.framework_version)
+            framework.versions.append(by_version[key])
+        version = by_version[key]
+        version.sets.append(mapping_set)
+        rows = _check_rows(mapping_set, releases[(mapping_set.domain, mapping_set.attack_version)])
+        _add_set(version, mapping_set, rows, catalog)
+        if any(fnmatch.fnmatch(mapping_set.path.name, pattern) for pattern in strict_sets):
+            problems += mapping_set.problems
+    if problems:
+        raise DataError(problems=problems)
+
+    for framework in catalog.frameworks.values():
+        framework.versions.sort(key=lambda v: _version_order(v.version))
+        for version in framework.versions:
+            for group in version.groups.values():
+                group.controls.sort(key=lambda c: natural_key(c.id))
+    catalog.frameworks = dict(sorted(catalog.frameworks.items(), key=lambda kv: kv[1].name.lower()))
+    log.info(
+        "Loaded %d ATT&CK releases and %d mapping sets (%d rows) from %s",
+        len(releases),
+        len(sets),
+        sum(len(s.rows) for s in sets),
+        data_dir,
+    )
+    return catalog

@@ -1,0 +1,184 @@
+"""Page addresses: the URL contract of the site.
+
+Every address is a pure function of identifiers found in the data (a technique ID, a
+framework ID and version, a control ID), never of what else the data holds, so an
+address does not move when data is added. ``docs/about/urls.md`` states the contract
+for readers; ``tests/test_urls.py`` locks it.
+
+Each item that exists in several versions (a technique in several ATT&CK releases, a
+control in several versions of its framework) has two kinds of address:
+
+- the version-free address, which shows the newest version that has the item;
+- a version-pinned address per version. For the newest version it redirects to the
+  version-free address; for older versions it is a page of its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from urllib.parse import quote
+
+# Characters kept as they are in a path segment. Everything else is replaced.
+_UNSAFE = re.compile(r"[^A-Za-z0-9._&-]+")
+
+# Names Windows refuses as file names, with or without an extension.
+_WINDOWS_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL"]
+    + [f"COM{i}" for i in range(1, 10)]
+    + [f"LPT{i}" for i in range(1, 10)]
+)
+
+# Longest readable part kept before the hash suffix takes over.
+_MAX_READABLE = 80
+
+# Path segments the site uses itself; a framework or release version may not be one.
+RESERVED_SEGMENTS = frozenset(
+    ["controls", "groups", "techniques", "tactics", "downloads", "index", "coverage"]
+)
+
+
+@lru_cache(maxsize=65536)
+def id_slug(identifier: str) -> str:
+    """Return the file-name segment for an ID: readable, safe, and distinct per ID.
+
+    An ID made only of upper-case letters, digits and ``. _ & -`` is used as it is
+    (``IAM-08``, ``A&A-01``, ``T1550.001``, ``CVE-2021-44228``). Any other ID gets a
+    readable form plus ``~`` and eight hex digits of its SHA-256, so that IDs which
+    differ only in letter case, or only in characters that were replaced, never share
+    a path, even on disks that fold case. ``~`` never appears in a kept ID.
+    """
+    readable = _UNSAFE.sub("-", identifier).strip("-.")
+    if len(readable) > _MAX_READABLE:
+        readable = readable[:_MAX_READABLE].rstrip("-.")
+    kept = (
+        readable == identifier
+        and not any(ch.islower() for ch in identifier)
+        and readable.split(".")[0].upper() not in _WINDOWS_RESERVED
+    )
+    if kept and readable:
+        return readable
+    digest = hashlib.sha256(identifier.encode("utf-8")).hexdigest()[:8]
+    return f"{readable or 'id'}~{digest}"
+
+
+@lru_cache(maxsize=1024)
+def name_slug(name: str) -> str:
+    """Return the path segment for a framework or domain name: lower case, safe characters."""
+    slug = _UNSAFE.sub("-", name.strip().lower()).strip("-.")
+    return slug or "x~" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+
+
+@lru_cache(maxsize=1024)
+def version_slug(version: str) -> str:
+    """Return the path segment for a framework or ATT&CK version (``12/12/2024`` -> ``12-12-2024``)."""
+    slug = _UNSAFE.sub("-", version.strip()).strip("-.")
+    if not slug or slug.lower() in RESERVED_SEGMENTS:
+        digest = hashlib.sha256(version.encode("utf-8")).hexdigest()[:8]
+        slug = f"{slug or 'v'}~{digest}"
+    return slug
+
+
+# Version-free addresses, by kind of page. ``{pinned}`` is the version segment(s).
+TECHNIQUE = "techniques/{id}.html"
+TECHNIQUE_PINNED = "attack/{domain}/{release}/techniques/{id}.html"
+TACTIC = "tactics/{id}.html"
+TACTIC_PINNED = "attack/{domain}/{release}/tactics/{id}.html"
+MATRIX = "attack/{domain}/index.html"
+MATRIX_PINNED = "attack/{domain}/{release}/index.html"
+FRAMEWORK = "frameworks/{framework}/index.html"
+FRAMEWORK_PINNED = "frameworks/{framework}/{version}/index.html"
+CONTROL = "frameworks/{framework}/controls/{id}.html"
+CONTROL_PINNED = "frameworks/{framework}/{version}/controls/{id}.html"
+GROUP = "frameworks/{framework}/groups/{id}.html"
+GROUP_PINNED = "frameworks/{framework}/{version}/groups/{id}.html"
+QUALITY = "frameworks/{framework}/data-quality.html"
+QUALITY_PINNED = "frameworks/{framework}/{version}/data-quality.html"
+DOWNLOAD = "frameworks/{framework}/{version}/downloads/{name}"
+
+
+def technique_path(technique_id: str, domain: str = "", release: str = "") -> str:
+    """Return the address of a technique page, pinned to a release when one is given."""
+    if release:
+        return TECHNIQUE_PINNED.format(
+            domain=name_slug(domain), release=version_slug(release), id=id_slug(technique_id)
+        )
+    return TECHNIQUE.format(id=id_slug(technique_id))
+
+
+def tactic_path(tactic_id: str, domain: str = "", release: str = "") -> str:
+    """Return the address of a tactic page, pinned to a release when one is given."""
+    if release:
+        return TACTIC_PINNED.format(
+            domain=name_slug(domain), release=version_slug(release), id=id_slug(tactic_id)
+        )
+    return TACTIC.format(id=id_slug(tactic_id))
+
+
+def matrix_path(domain: str, release: str = "") -> str:
+    """Return the address of a domain's release page (its matrix)."""
+    if release:
+        return MATRIX_PINNED.format(domain=name_slug(domain), release=version_slug(release))
+    return MATRIX.format(domain=name_slug(domain))
+
+
+def framework_path(framework: str, version: str = "") -> str:
+    """Return the address of a framework page, pinned to a version when one is given."""
+    if version:
+        return FRAMEWORK_PINNED.format(
+            framework=name_slug(framework), version=version_slug(version)
+        )
+    return FRAMEWORK.format(framework=name_slug(framework))
+
+
+def control_path(framework: str, control_id: str, version: str = "") -> str:
+    """Return the address of a control page, pinned to a framework version when one is given."""
+    if version:
+        return CONTROL_PINNED.format(
+            framework=name_slug(framework), version=version_slug(version), id=id_slug(control_id)
+        )
+    return CONTROL.format(framework=name_slug(framework), id=id_slug(control_id))
+
+
+def group_path(framework: str, group_id: str, version: str = "") -> str:
+    """Return the address of a capability group page, pinned when a version is given."""
+    if version:
+        return GROUP_PINNED.format(
+            framework=name_slug(framework), version=version_slug(version), id=id_slug(group_id)
+        )
+    return GROUP.format(framework=name_slug(framework), id=id_slug(group_id))
+
+
+def quality_path(framework: str, version: str = "") -> str:
+    """Return the address of a framework's data-quality page."""
+    if version:
+        return QUALITY_PINNED.format(framework=name_slug(framework), version=version_slug(version))
+    return QUALITY.format(framework=name_slug(framework))
+
+
+def download_path(framework: str, version: str, name: str) -> str:
+    """Return the address of a downloadable file of a framework version."""
+    return DOWNLOAD.format(framework=name_slug(framework), version=version_slug(version), name=name)
+
+
+def relative_url(from_path: str, to_path: str) -> str:
+    """Return the link from one page to another, as an escaped relative URL.
+
+    Both paths are site-relative file paths (``techniques/T1001.html``). Relative links
+    keep the built folder working from any web root and opened from disk.
+    """
+    to_path, hash_mark, anchor = to_path.partition("#")
+    start = from_path.rsplit("/", 1)[0] if "/" in from_path else ""
+    return _relative(start, to_path) + (hash_mark + quote(anchor, safe="") if hash_mark else "")
+
+
+@lru_cache(maxsize=262144)
+def _relative(start: str, to_path: str) -> str:
+    here = start.split("/") if start else []
+    there = to_path.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    parts = [".."] * (len(here) - common) + there[common:]
+    return quote("/".join(parts))

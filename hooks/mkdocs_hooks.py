@@ -1,0 +1,167 @@
+"""MkDocs adapter: hands MkDocs the pages that ``attack_mappings`` generates.
+
+The generator does not know MkDocs. This module reads the settings from
+``mkdocs.yml`` (``extra.mappings``), runs the generator when MkDocs collects files,
+and gives each generated page its pre-rendered body. Moving to another site tool
+means writing another adapter like this one.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import time
+from pathlib import Path
+
+from attack_mappings.errors import DataError
+from attack_mappings.generate import SiteOutput, generate_site
+from attack_mappings.model import build_catalog
+from attack_mappings.render import SiteInfo, redirect_html
+from attack_mappings.sources import FILE_NAME, load_sources
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+log = logging.getLogger("mkdocs.plugins.attack_mappings")
+
+
+class MappingsSettings(base.Config):
+    """The ``extra.mappings`` section of ``mkdocs.yml``."""
+
+    data_dir = c.Type(str, default="data")
+    """Folder with ``attack/*.json`` and ``mappings/*.yaml``, relative to mkdocs.yml.
+    The environment variable MAPPINGS_DATA_DIR overrides it."""
+
+    sources = c.Type(str, default="data/sources.yaml")
+    """Names, publishers and credits of the frameworks; a data folder's own
+    sources.yaml adds to it."""
+
+    strict_sets = c.ListOfItems(c.Type(str), default=[])
+    """File-name patterns of mapping sets whose data-quality findings stop the build."""
+
+
+_state: dict = {"output": None, "settings": None, "data_dir": None}
+
+
+def _settings(config: MkDocsConfig) -> MappingsSettings:
+    settings = MappingsSettings()
+    settings.load_dict(dict(config.extra.get("mappings") or {}))
+    errors, warnings = settings.validate()
+    for key, warning in warnings:
+        log.warning("mkdocs.yml, extra.mappings.%s: %s", key, warning)
+    if errors:
+        key, error = errors[0]
+        raise PluginError(f"mkdocs.yml, extra.mappings.{key}: {error}")
+    return settings
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    settings = _settings(config)
+    root = Path(config.config_file_path or ".").resolve().parent
+    data_dir = Path(os.environ.get("MAPPINGS_DATA_DIR") or settings.data_dir)
+    _state["settings"] = settings
+    _state["data_dir"] = data_dir if data_dir.is_absolute() else root / data_dir
+    _state["sources"] = [root / settings.sources, _state["data_dir"] / FILE_NAME]
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    start = time.perf_counter()
+    data_dir: Path = _state["data_dir"]
+    if not (data_dir / "attack").is_dir() or not (data_dir / "mappings").is_dir():
+        raise PluginError(
+            f"{data_dir}: expected the folders attack/ and mappings/ in the data folder"
+        )
+    try:
+        sources = load_sources(*_state["sources"])
+        catalog = build_catalog(data_dir, sources, tuple(_state["settings"].strict_sets))
+    except DataError as error:
+        raise PluginError(error.summary()) from None
+    output = generate_site(catalog, SiteInfo(config.site_name, config.site_url or ""))
+    _state["output"] = output
+
+    for path, page in output.pages.items():
+        src = path[: -len(".html")] + ".md"
+        if files.get_file_from_path(src) is not None:
+            raise PluginError(
+                f"docs/{src}: this address belongs to a generated page; rename the file"
+            )
+        files.append(File.generated(config, src, content="", inclusion=InclusionLevel.NOT_IN_NAV))
+    for path, redirect in output.redirects.items():
+        files.append(File.generated(config, path, content=redirect_html(path, redirect.target)))
+    for path, download in output.files.items():
+        files.append(File.generated(config, path, content=download.content))
+    log.info("Site data ready in %.2f s", time.perf_counter() - start)
+    return files
+
+
+def _generated(page: Page):
+    output: SiteOutput | None = _state["output"]
+    if output is None or page.file.generated_by is None:
+        return None
+    return output.pages.get(page.file.dest_uri)
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    generated = _generated(page)
+    if generated is None:
+        return markdown
+    # Material prints the title unescaped, so it gets the escaped text.
+    page.meta["title"] = html.escape(generated.title, quote=False)
+    if not generated.search:
+        page.meta["search"] = {"exclude": True}
+    return ""
+
+
+# The search plugin indexes what on_page_content returns. Generated pages return a
+# summary (title and a line of text) between these markers, and on_post_page puts the
+# whole body in its place: the index stays small and quick to build, and searching an
+# ID still finds its page.
+_START, _END = "<!--mx-summary-->", "<!--/mx-summary-->"
+
+
+def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    generated = _generated(page)
+    if generated is None:
+        return content
+    tokens = [
+        {"level": level, "id": anchor, "name": html.escape(name, quote=False), "children": []}
+        for level, anchor, name in generated.toc
+    ]
+    page.toc = get_toc(_nest(tokens))
+    summary = f'<h1 id="top">{html.escape(generated.title)}</h1>'
+    if generated.description:
+        summary += f"<p>{html.escape(generated.description)}</p>"
+    return _START + summary + _END
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    generated = _generated(page)
+    if generated is None:
+        return output
+    start, end = output.find(_START), output.find(_END)
+    if start < 0 or end < 0:
+        raise PluginError(f"{page.file.dest_uri}: the theme dropped the page body")
+    return output[:start] + generated.html + output[end + len(_END) :]
+
+
+def _nest(tokens: list[dict]) -> list[dict]:
+    """Nest heading tokens (h2 > h3) the way the Markdown toc extension does."""
+    nested: list[dict] = []
+    for token in tokens:
+        if nested and token["level"] > nested[-1]["level"]:
+            nested[-1]["children"].append(token)
+        else:
+            nested.append(token)
+    return nested
+
+
+def on_serve(server, config: MkDocsConfig, builder):
+    # Rebuild when a mapping file or a bundle changes, not only when docs/ does.
+    server.watch(str(_state["data_dir"]))
+    return server
