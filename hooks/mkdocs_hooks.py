@@ -85,7 +85,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     output = generate_site(catalog, SiteInfo(config.site_name, config.site_url or ""))
     _state["output"] = output
 
-    for path, page in output.pages.items():
+    for path in output.pages:
         src = path[: -len(".html")] + ".md"
         if files.get_file_from_path(src) is not None:
             raise PluginError(

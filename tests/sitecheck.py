@@ -62,9 +62,12 @@ def broken_links(site: Path) -> list[str]:
                 target = target / "index.html"
             if not target.exists():
                 broken.append(f"{page.relative_to(site)} -> {link}")
-            elif parts.fragment and target.suffix == ".html" and target in pages:
-                if unquote(parts.fragment) not in pages[target].ids and parts.fragment != "__skip":
-                    broken.append(f"{page.relative_to(site)} -> {link} (no such anchor)")
+            elif (
+                parts.fragment
+                and target in pages
+                and unquote(parts.fragment) not in pages[target].ids
+            ):
+                broken.append(f"{page.relative_to(site)} -> {link} (no such anchor)")
     return broken
 
 

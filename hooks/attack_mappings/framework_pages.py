@@ -78,7 +78,7 @@ class FrameworkPages:
                     others=self._others(
                         self.addr.group_versions(version, group.id),
                         version,
-                        lambda v: self.addr.group(v, group.id),
+                        lambda v, group_id=group.id: self.addr.group(v, group_id),
                     ),
                 )
                 yield from self._placed(page, self.addr.group_pinned(version, group.id))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .attack import Release, Technique, load_release
 from .errors import DataError, Problem, natural_key
-from .mappings import Mapping, MappingSet, load_mapping_set
+from .mappings import NON_MAPPABLE, Mapping, MappingSet, load_mapping_set
 from .sources import Sources
 
 log = logging.getLogger("mkdocs.plugins.attack_mappings.model")
@@ -172,9 +172,65 @@ def load_sets(mappings_dir: Path) -> list[MappingSet]:
     return sets
 
 
+def _check_row(mapping_set: MappingSet, mapping: Mapping, release: Release) -> None:
+    """Flag what is wrong inside one well-formed row."""
+    tid = mapping.technique_id
+    flag = mapping_set.flag
+    if tid and tid not in release.techniques:
+        flag(mapping, f"{tid} is not in {release.label}", "attack_object_id")
+    elif tid and not release.techniques[tid].active:
+        state = "revoked" if release.techniques[tid].revoked else "deprecated"
+        flag(mapping, f"{tid} is {state} in {release.label}", "attack_object_id")
+    if tid and not mapping.control_id:
+        flag(mapping, f"names {tid} but no control", "capability_id")
+    declared_none = NON_MAPPABLE in (mapping.status, mapping.mapping_type)
+    if mapping.control_id and not tid and not declared_none:
+        flag(mapping, "has no ATT&CK ID but is not marked non-mappable", "attack_object_id")
+    if mapping.group_id and mapping.group_id not in mapping_set.groups:
+        message = f"group '{mapping.group_id}' is not in the set's capability_groups"
+        flag(mapping, message, "capability_group")
+    known_types = mapping_set.mapping_types.keys() | {NON_MAPPABLE}
+    if mapping.mapping_type and mapping.mapping_type not in known_types:
+        message = f"mapping type '{mapping.mapping_type}' is not in the set's mapping_types"
+        flag(mapping, message, "mapping_type")
+
+
+def _check_agreement(mapping_set: MappingSet, rows: list[Mapping]) -> None:
+    """Flag rows that disagree with an earlier row: a control's name, a score."""
+    names: dict[str, Mapping] = {}
+    scores: dict[tuple, Mapping] = {}
+    for mapping in rows:
+        if not mapping.control_id:
+            continue
+        first = names.setdefault(mapping.control_id, mapping)
+        if first.control_name != mapping.control_name:
+            message = (
+                f"names {mapping.control_id} '{mapping.control_name}', "
+                f"row {first.row} '{first.control_name}'"
+            )
+            mapping_set.flag(mapping, message, "capability_description")
+        score = mapping.attributes.get("score_value")
+        if not (score and mapping.technique_id):
+            continue
+        key = (
+            mapping.control_id,
+            mapping.technique_id,
+            mapping.mapping_type,
+            mapping.attributes.get("score_category"),
+        )
+        other = scores.setdefault(key, mapping)
+        if other.attributes["score_value"] != score:
+            message = (
+                f"scores {score} where row {other.row} scores {other.attributes['score_value']}"
+                " for the same control, technique and category; both kept"
+            )
+            mapping_set.flag(mapping, message, "score_value")
+
+
 def _check_rows(mapping_set: MappingSet, release: Release) -> list[Mapping]:
     """Flag row defects against the set and its release; return rows without exact duplicates."""
-    kept, seen, scores, names = [], {}, {}, {}
+    kept: list[Mapping] = []
+    seen: dict[tuple, int] = {}
     for mapping in mapping_set.rows:
         identity = mapping.identity()
         if identity in seen:
@@ -182,62 +238,8 @@ def _check_rows(mapping_set: MappingSet, release: Release) -> list[Mapping]:
             continue
         seen[identity] = mapping.row
         kept.append(mapping)
-        tid = mapping.technique_id
-        if tid and tid not in release.techniques:
-            mapping_set.flag(mapping, f"{tid} is not in {release.label}", "attack_object_id")
-        elif tid and not release.techniques[tid].active:
-            state = "revoked" if release.techniques[tid].revoked else "deprecated"
-            mapping_set.flag(mapping, f"{tid} is {state} in {release.label}", "attack_object_id")
-        if not mapping.control_id and tid:
-            mapping_set.flag(mapping, f"names {tid} but no control", "capability_id")
-        if (
-            mapping.control_id
-            and not tid
-            and mapping.status != "non_mappable"
-            and mapping.mapping_type != "non_mappable"
-        ):
-            mapping_set.flag(
-                mapping, "has no ATT&CK ID but is not marked non-mappable", "attack_object_id"
-            )
-        if mapping.group_id and mapping.group_id not in mapping_set.groups:
-            mapping_set.flag(
-                mapping,
-                f"group '{mapping.group_id}' is not in the set's capability_groups",
-                "capability_group",
-            )
-        if (
-            mapping.mapping_type
-            and mapping.mapping_type not in mapping_set.mapping_types
-            and mapping.mapping_type != "non_mappable"
-        ):
-            mapping_set.flag(
-                mapping,
-                f"mapping type '{mapping.mapping_type}' is not in the set's mapping_types",
-                "mapping_type",
-            )
-        if mapping.control_id:
-            first = names.setdefault(mapping.control_id, (mapping.control_name, mapping.row))
-            if first[0] != mapping.control_name:
-                mapping_set.flag(
-                    mapping,
-                    f"names {mapping.control_id} '{mapping.control_name}', row {first[1]} '{first[0]}'",
-                    "capability_description",
-                )
-        key = (
-            mapping.control_id,
-            tid,
-            mapping.mapping_type,
-            mapping.attributes.get("score_category"),
-        )
-        score = mapping.attributes.get("score_value")
-        if score and tid and mapping.control_id:
-            other = scores.setdefault(key, (score, mapping.row))
-            if other[0] != score:
-                mapping_set.flag(
-                    mapping,
-                    f"scores {score} where row {other[1]} scores {other[0]} for the same control, technique and category; both kept",
-                    "score_value",
-                )
+        _check_row(mapping_set, mapping, release)
+    _check_agreement(mapping_set, kept)
     return kept
 
 

@@ -72,7 +72,7 @@ def name_slug(name: str) -> str:
 
 @lru_cache(maxsize=1024)
 def version_slug(version: str) -> str:
-    """Return the path segment for a framework or ATT&CK version (``12/12/2024`` -> ``12-12-2024``)."""
+    """Return the path segment for a version: ``12/12/2024`` becomes ``12-12-2024``."""
     slug = _UNSAFE.sub("-", version.strip()).strip("-.")
     if not slug or slug.lower() in RESERVED_SEGMENTS:
         digest = hashlib.sha256(version.encode("utf-8")).hexdigest()[:8]
