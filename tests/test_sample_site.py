@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sitecheck import broken_links, outside_requests, text_of
+from tests.sitecheck import broken_links, outside_requests, text_of
 
 
 def test_sample_builds_and_shows_the_seed(sample_site):

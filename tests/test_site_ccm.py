@@ -6,9 +6,9 @@ import re
 
 import pytest
 import yaml
-from sitecheck import broken_links, outside_requests, parse, text_of
 
 from tests.conftest import SHARED_DATA
+from tests.sitecheck import broken_links, outside_requests, parse, text_of
 
 pytestmark = pytest.mark.realdata
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from .errors import natural_key
 from .model import Catalog, Control, FrameworkVersion
+from .related import RelatedControls
 from .render import PageOut, Redirect, Renderer, control_row_parts, row_anchors
 
 Output = Iterator[PageOut | Redirect]
@@ -18,6 +19,7 @@ class FrameworkPages:
         self.catalog = catalog
         self.render = renderer
         self.addr = renderer.addresses
+        self.related = RelatedControls(catalog)
 
     def _placed(self, page: PageOut, pinned: str) -> Output:
         yield page
@@ -57,6 +59,7 @@ class FrameworkPages:
             anchors=row_anchors(rows, control_row_parts),
             non_mappable_type=non_mappable_types[0] if non_mappable_types else None,
             others=others,
+            related=self.related.of(control) if control.mappings else [],
         )
 
     def controls(self) -> Output:
