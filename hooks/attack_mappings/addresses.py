@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from . import urls
-from .attack import Release, Tactic
+from .attack import Release, Tactic, Technique
 from .model import Catalog, Control, FrameworkVersion
 
 
@@ -18,6 +18,8 @@ class Addresses:
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
+        self._runs: dict[str, list[list[Release]]] = {}
+        self._shown_in: dict[tuple[str, tuple[str, str]], Release] = {}
         # Versions holding each control ID, per framework, oldest first.
         self._control_versions: dict[tuple[str, str], list[FrameworkVersion]] = defaultdict(list)
         self._group_versions: dict[tuple[str, str], list[FrameworkVersion]] = defaultdict(list)
@@ -33,8 +35,34 @@ class Addresses:
     def has_technique(self, technique_id: str | None) -> bool:
         return bool(technique_id) and technique_id in self.catalog.technique_releases
 
+    def technique_runs(self, technique_id: str) -> list[list[Release]]:
+        """Group the releases holding a technique into runs that describe it alike.
+
+        Consecutive releases whose text of the technique is the same share one page: the
+        newest of the run holds it and the others' pinned addresses redirect there.
+        """
+        runs = self._runs.get(technique_id)
+        if runs is None:
+            runs = []
+            previous = None
+            for release in self.catalog.technique_releases[technique_id]:
+                text = _visible(release.techniques[technique_id])
+                if runs and text == previous:
+                    runs[-1].append(release)
+                else:
+                    runs.append([release])
+                previous = text
+            self._runs[technique_id] = runs
+            for run in runs:
+                for release in run:
+                    self._shown_in[(technique_id, release.key)] = run[-1]
+        return runs
+
     def technique(self, technique_id: str, release: Release | None = None) -> str:
         """Return the page of a technique, as of a release (default: the newest)."""
+        if release is not None:
+            self.technique_runs(technique_id)
+            release = self._shown_in[(technique_id, release.key)]
         if release is None or self.catalog.release_of(technique_id) is release:
             return urls.technique_path(technique_id)
         return urls.technique_path(technique_id, release.domain, release.version)
@@ -109,3 +137,19 @@ class Addresses:
 
     def download(self, version: FrameworkVersion, name: str) -> str:
         return urls.download_path(version.framework.id, version.version, name)
+
+
+def _visible(technique: Technique) -> tuple:
+    """What a technique page shows of a release's technique, but for its version stamp."""
+    return (
+        technique.name,
+        technique.description,
+        technique.tactics,
+        technique.platforms,
+        technique.revoked,
+        technique.deprecated,
+        technique.revoked_by,
+        technique.parent_id,
+        tuple(technique.subtechniques),
+        tuple(technique.mitigations),
+    )

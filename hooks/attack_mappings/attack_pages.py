@@ -78,55 +78,60 @@ class AttackPages:
             )
         return self._fragments[key]
 
-    def technique_page(self, technique: Technique, release: Release, path: str) -> PageOut:
-        citations = Citations()
-        description = rich_text(technique.description, technique.sources, citations)
-        mitigations = []
-        for mitigation_id, how in technique.mitigations:
-            mitigation = release.mitigations.get(mitigation_id)
-            if mitigation:
-                mitigations.append((mitigation, rich_text(how, technique.sources, citations)))
-        rows = self.catalog.by_technique.get(technique.id, [])
-        subtechniques = [release.techniques[s] for s in technique.subtechniques]
+    def _history(self, technique: Technique, run: list[Release]) -> dict:
+        """Say which releases the page shows, where the others are, and any revocation."""
         releases = self.catalog.technique_releases[technique.id]
-        revoked_in = next((r for r in releases if r.techniques[technique.id].revoked), None)
         active = [r for r in releases if r.techniques[technique.id].active]
-        others = [
-            (f"{r.label}", self.addr.technique(technique.id, r))
-            for r in releases
-            if r is not release
+        return {
+            "shown": _run_label(run),
+            "others": [
+                (_run_label(other), self.addr.technique(technique.id, other[-1]))
+                for other in self.addr.technique_runs(technique.id)
+                if other is not run
+            ],
+            "revoked_in": next((r for r in releases if r.techniques[technique.id].revoked), None),
+            "last_active": active[-1] if active and technique.revoked else None,
+        }
+
+    def technique_page(
+        self, technique: Technique, release: Release, path: str, run: list[Release]
+    ) -> PageOut:
+        citations = Citations()
+        mitigations = [
+            (release.mitigations[mitigation_id], rich_text(how, technique.sources, citations))
+            for mitigation_id, how in technique.mitigations
+            if mitigation_id in release.mitigations
         ]
-        data_versions = ", ".join(sorted({f"{v.label}" for v, _ in self._groups(rows)})) or "none"
+        rows = self.catalog.by_technique.get(technique.id, [])
+        data_versions = ", ".join(sorted({v.label for v, _ in self._groups(rows)})) or "none"
         return self.render.page(
             "technique.html.j2",
             path,
             f"{technique.id}: {technique.name}",
             search=path == self.addr.technique(technique.id),
-            revoked_in=revoked_in,
-            last_active=active[-1] if active and technique.revoked else None,
-            others=others,
             data_versions=data_versions,
             mappings=self.render.place(self._mappings(technique, release.domain), path),
             technique=technique,
             release=release,
-            releases=releases,
-            description=description,
+            description=rich_text(technique.description, technique.sources, citations),
             mitigations=mitigations,
             parent=release.techniques.get(technique.parent_id or ""),
-            subtechniques=subtechniques,
+            subtechniques=[release.techniques[s] for s in technique.subtechniques],
             tactics=[t for t in release.tactics if t.shortname in technique.tactics],
             citations=citations,
+            **self._history(technique, run),
         )
 
     def techniques(self) -> Output:
-        for technique_id, releases in self.catalog.technique_releases.items():
-            for release in releases:
-                technique = release.techniques[technique_id]
-                path = self.addr.technique(technique_id, release)
-                yield self.technique_page(technique, release, path)
-                pinned = self.addr.technique_pinned(technique_id, release)
-                if pinned != path:
-                    yield Redirect(pinned, path)
+        for technique_id in self.catalog.technique_releases:
+            for run in self.addr.technique_runs(technique_id):
+                shown = run[-1]
+                path = self.addr.technique(technique_id, shown)
+                yield self.technique_page(shown.techniques[technique_id], shown, path, run)
+                for release in run:
+                    pinned = self.addr.technique_pinned(technique_id, release)
+                    if pinned != path:
+                        yield Redirect(pinned, path)
 
     def tactics(self) -> Output:
         for release in self.catalog.releases.values():
@@ -173,3 +178,11 @@ class AttackPages:
         yield from self.techniques()
         yield from self.tactics()
         yield from self.releases()
+
+
+def _run_label(run: list[Release]) -> str:
+    """Name the releases of a run: ``ATT&CK Enterprise 16.1`` or ``... 16.1 and 17.1``."""
+    versions = [r.version for r in run]
+    if len(versions) == 1:
+        return run[0].label
+    return f"{run[0].label.rsplit(' ', 1)[0]} {', '.join(versions[:-1])} and {versions[-1]}"
