@@ -97,6 +97,7 @@ class AttackPages:
         self, technique: Technique, release: Release, path: str, run: list[Release]
     ) -> PageOut:
         citations = Citations()
+        description = rich_text(technique.description, technique.sources, citations)
         mitigations = [
             (release.mitigations[mitigation_id], rich_text(how, technique.sources, citations))
             for mitigation_id, how in technique.mitigations
@@ -113,7 +114,7 @@ class AttackPages:
             mappings=self.render.place(self._mappings(technique, release.domain), path),
             technique=technique,
             release=release,
-            description=rich_text(technique.description, technique.sources, citations),
+            description=description,
             mitigations=mitigations,
             parent=release.techniques.get(technique.parent_id or ""),
             subtechniques=[release.techniques[s] for s in technique.subtechniques],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_module
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,7 +118,7 @@ class Renderer:
             **context,
         )
         toc = [
-            (int(level), anchor, _TAG.sub("", text).strip())
+            (int(level), anchor, html_module.unescape(_TAG.sub("", text)).strip())
             for level, anchor, text in _HEADING.findall(html)
         ]
         return PageOut(path, title, html, toc, search)
