@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from html import unescape as html_unescape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -117,7 +118,7 @@ class Renderer:
             **context,
         )
         toc = [
-            (int(level), anchor, _TAG.sub("", text).strip())
+            (int(level), anchor, html_unescape(_TAG.sub("", text)).strip())
             for level, anchor, text in _HEADING.findall(html)
         ]
         return PageOut(path, title, html, toc, search)
