@@ -7,7 +7,6 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from . import urls
 from .charts import BarChart, bar_chart
 from .coverage import SetCoverage, group_bars, set_coverage, tactic_bars
 from .model import Catalog, FrameworkVersion
@@ -40,7 +39,7 @@ class CoveragePages:
             release = self.catalog.releases[(mapping_set.domain, mapping_set.attack_version)]
             coverage = set_coverage(mapping_set, release, version.framework.info)
             names = {g.id: g.name for g in version.groups.values()}
-            prefix = f"chart-{urls.id_slug(coverage.anchor)}"
+            prefix = f"chart-{coverage.anchor}"
             sections.append(
                 Section(
                     coverage,
