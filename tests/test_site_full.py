@@ -22,7 +22,8 @@ from tests.conftest import SHARED_DATA
 pytestmark = pytest.mark.realdata
 
 CELL = re.compile(
-    r'<li class="mx-cell mx-heat-(\d)">(?:<details><summary>)?<a href="[^"]*">([^<]+)</a>'
+    r'(?:<li class="mx-cell |<summary class=")mx-heat-(\d)">'
+    r'<a href="[^"]*">([^<]+)</a>'
     r' <span class="mx-cell__name">[^<]*</span> <span class="mx-cell__value">([^<]*)</span>'
 )
 
