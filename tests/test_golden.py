@@ -16,6 +16,9 @@ from attack_mappings.generate import SiteOutput, generate_site
 from attack_mappings.model import build_catalog
 from attack_mappings.render import SiteInfo
 from attack_mappings.sources import load_sources
+from sitecheck import broken_links, outside_requests
+
+from tests.conftest import built
 
 GOLDEN = Path(__file__).with_name("golden")
 DATA = GOLDEN / "data"
@@ -96,3 +99,9 @@ def test_heatmap_counts_distinct_controls(output: SiteOutput) -> None:
     gaps = html[html.index('id="enterprise-1.0-gaps"') :]
     assert "T9003</a> Count Rooms" in gaps
     assert "T9004" not in gaps
+
+
+def test_golden_site_builds_strict_with_no_broken_link(tmp_path: Path) -> None:
+    site = built(DATA, tmp_path / "site")
+    assert broken_links(site) == []
+    assert outside_requests(site) == []
