@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from attack_mappings.attack import load_release
 from attack_mappings.charts import bar_chart
-from attack_mappings.coverage import Bar, group_bars, score_order, set_coverage, tactic_bars
+from attack_mappings.coverage import Bar, Heat, group_bars, score_order, set_coverage, tactic_bars
 from attack_mappings.mappings import parse_mapping_set
 from attack_mappings.matrix import build_matrix, matrix_ids
 
@@ -73,6 +73,18 @@ def test_best_score_colours_the_technique(release):
         (3, "b"),
         (5, "c"),
     ]
+
+
+def test_mapped_technique_without_a_score_has_a_level_of_its_own(release):
+    mapping_set = scored_set(["low", "high"], {"score_values": ["low", "high"]})
+    mapping_set.rows[0].technique_id = "T9002"
+    del mapping_set.rows[0].attributes["score_value"]
+    coverage = set_coverage(mapping_set, release, {})
+    assert [(level.step, level.label) for level in coverage.levels] == [
+        (1, "no score"),
+        (5, "high"),
+    ]
+    assert coverage.heat["T9002"] == Heat(1, "no score")
 
 
 def test_count_levels_stop_at_the_largest_count(release):

@@ -8,10 +8,11 @@ scored set (rows with ``score_value``), by its best score.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from . import urls
-from .attack import Release, Technique
+from .attack import Release, Tactic, Technique
 from .errors import natural_key
 from .mappings import MappingSet
 from .matrix import Column, build_matrix
@@ -66,8 +67,6 @@ class SetCoverage:
     heat: dict[str, Heat]
     levels: list[Level]
     legend: str
-    by_tactic: list[Bar] = field(default_factory=list)
-    by_group: list[Bar] = field(default_factory=list)
 
     @property
     def anchor(self) -> str:
@@ -109,11 +108,11 @@ def score_order(mapping_set: MappingSet, info: dict) -> tuple[list[str], str]:
     return order, f"lowest first, as {source} declares"
 
 
-def _score_step(index: int, count: int) -> int:
-    """Spread ``count`` ordered scores over the colour steps, the best always darkest."""
+def _score_step(index: int, count: int, lowest: int = 1) -> int:
+    """Spread ``count`` ordered scores over steps ``lowest`` to 5, the best always darkest."""
     if count <= 1:
         return STEPS
-    return 1 + round(index * (STEPS - 1) / (count - 1))
+    return lowest + round(index * (STEPS - lowest) / (count - 1))
 
 
 def _count_levels(most: int) -> list[Level]:
@@ -145,15 +144,20 @@ def _scored_heat(
         score = row.attributes.get(SCORE_FIELD)
         if row.mappable and score and row.technique_id in covered:
             best[row.technique_id] = max(best.get(row.technique_id, -1), rank[score])
-    steps = [_score_step(i, len(order)) for i in range(len(order))]
+    # Techniques mapped only by rows without a score get the lightest step to themselves.
+    unscored = covered - best.keys()
+    lowest = 2 if unscored else 1
+    steps = [_score_step(i, len(order), lowest) for i in range(len(order))]
     heat = {tid: Heat(steps[i], order[i]) for tid, i in best.items()}
-    for tid in covered - heat.keys():
-        heat[tid] = Heat(1, "unscored")
-    levels = [Level(step, score) for step, score in zip(steps, order, strict=True)]
+    heat.update((tid, Heat(1, "no score")) for tid in unscored)
+    levels = [Level(1, "no score")] if unscored else []
+    levels += [Level(step, score) for step, score in zip(steps, order, strict=True)]
     return heat, levels, f"Best score of any control, {origin}."
 
 
-def _counted_heat(controls: dict[str, set[str]], covered: set[str]):
+def _counted_heat(
+    controls: dict[str, set[str]], covered: set[str]
+) -> tuple[dict[str, Heat], list[Level], str]:
     """Colour each covered technique by how many distinct controls map it."""
     heat = {tid: Heat(_count_step(len(controls[tid])), str(len(controls[tid]))) for tid in covered}
     most = max((len(controls[tid]) for tid in covered), default=0)
@@ -196,7 +200,7 @@ def set_coverage(mapping_set: MappingSet, release: Release, info: dict) -> SetCo
     )
 
 
-def tactic_bars(coverage: SetCoverage, href_of) -> list[Bar]:
+def tactic_bars(coverage: SetCoverage, href_of: Callable[[Tactic], str]) -> list[Bar]:
     """Count covered techniques and sub-techniques per tactic column of the matrix."""
     bars = []
     for column in coverage.columns:
@@ -207,7 +211,9 @@ def tactic_bars(coverage: SetCoverage, href_of) -> list[Bar]:
     return bars
 
 
-def group_bars(coverage: SetCoverage, names: dict[str, str], href_of) -> list[Bar]:
+def group_bars(
+    coverage: SetCoverage, names: dict[str, str], href_of: Callable[[str], str]
+) -> list[Bar]:
     """Count the active techniques each capability group's controls map, of all active ones."""
     by_group: dict[str, set[str]] = {group_id: set() for group_id in coverage.mapping_set.groups}
     for row in coverage.mapping_set.rows:
