@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from . import urls
 from .attack import Release, Tactic, Technique
+from .mappings import MappingSet
 from .model import Catalog, Control, FrameworkVersion
 
 
@@ -106,6 +107,19 @@ class Addresses:
 
     def quality_pinned(self, version: FrameworkVersion) -> str:
         return urls.quality_path(version.framework.id, version.version)
+
+    def coverage(self, version: FrameworkVersion) -> str:
+        if version.is_newest:
+            return urls.coverage_path(version.framework.id)
+        return urls.coverage_path(version.framework.id, version.version)
+
+    def coverage_section(self, version: FrameworkVersion, mapping_set: MappingSet) -> str:
+        """Return the section of a mapping set on its version's coverage page."""
+        anchor = urls.coverage_anchor(mapping_set.domain, mapping_set.attack_version)
+        return f"{self.coverage(version)}#{anchor}"
+
+    def coverage_pinned(self, version: FrameworkVersion) -> str:
+        return urls.coverage_path(version.framework.id, version.version)
 
     def control_versions(self, control: Control) -> list[FrameworkVersion]:
         """Return the versions of the control's framework holding its ID, oldest first."""

@@ -242,6 +242,9 @@ def parse_release(path: Path, bundle: dict) -> Release:
             kind == "mitigates" and isinstance(source, Mitigation) and isinstance(target, Technique)
         ):
             target.mitigations.append((source.id, rel.get("description") or ""))
+            # The relationship's description cites its own sources: keep them for it.
+            for name, cited in _sources(rel).items():
+                target.sources.setdefault(name, cited)
 
     for technique in techniques.values():
         technique.subtechniques.sort()

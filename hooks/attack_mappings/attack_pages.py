@@ -8,8 +8,10 @@ from collections.abc import Iterator
 from .attack import Release, Technique
 from .errors import natural_key
 from .mappings import Mapping, MappingSet
+from .matrix import build_matrix
 from .model import Catalog, FrameworkVersion
 from .render import PageOut, Redirect, Renderer, row_anchors, technique_row_parts
+from .rollup import rollup
 from .text import Citations, rich_text
 
 Output = Iterator[PageOut | Redirect]
@@ -62,16 +64,11 @@ class AttackPages:
         key = (technique.id, tuple(technique.subtechniques))
         if key not in self._fragments:
             rows = self.catalog.by_technique.get(technique.id, [])
-            sub_rows = [
-                row
-                for sub in technique.subtechniques
-                for row in self.catalog.by_technique.get(sub, [])
-            ]
             self._fragments[key] = self.render.fragment(
                 "technique_mappings.html.j2",
                 technique=technique,
                 groups=self._groups(rows),
-                sub_groups=self._groups(sub_rows),
+                rollup=rollup(technique, self.catalog, self.set_versions),
                 assessed=self._groups(self.catalog.assessed.get(technique.id, [])),
                 unmapped_sets=self._unmapped_sets(technique.id, domain, rows),
                 anchors=row_anchors(rows, technique_row_parts),
@@ -169,7 +166,8 @@ class AttackPages:
                 release.label,
                 release=release,
                 releases=self.catalog.releases_of(release.domain),
-                sets=sets,
+                sets=[(s, self.set_versions[s]) for s in sets],
+                columns=build_matrix(release),
             )
             pinned = self.addr.matrix_pinned(release)
             if pinned != path:

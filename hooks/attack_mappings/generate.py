@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .addresses import Addresses
 from .attack_pages import AttackPages
+from .coverage_pages import CoveragePages
 from .framework_pages import FrameworkPages
 from .index_pages import IndexPages
 from .model import Catalog
@@ -45,7 +46,7 @@ def generate_site(catalog: Catalog, site: SiteInfo) -> SiteOutput:
     start = time.perf_counter()
     renderer = Renderer(Addresses(catalog), site)
     output = SiteOutput()
-    for builder in (IndexPages, AttackPages, FrameworkPages):
+    for builder in (IndexPages, AttackPages, FrameworkPages, CoveragePages):
         for item in builder(catalog, renderer).all():
             output.add(item)
     log.info(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import html as html_module
 import re
 from dataclasses import dataclass, field
+from html import unescape as html_unescape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -118,7 +118,7 @@ class Renderer:
             **context,
         )
         toc = [
-            (int(level), anchor, html_module.unescape(_TAG.sub("", text)).strip())
+            (int(level), anchor, html_unescape(_TAG.sub("", text)).strip())
             for level, anchor, text in _HEADING.findall(html)
         ]
         return PageOut(path, title, html, toc, search)

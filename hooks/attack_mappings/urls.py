@@ -95,6 +95,8 @@ GROUP = "frameworks/{framework}/groups/{id}.html"
 GROUP_PINNED = "frameworks/{framework}/{version}/groups/{id}.html"
 QUALITY = "frameworks/{framework}/data-quality.html"
 QUALITY_PINNED = "frameworks/{framework}/{version}/data-quality.html"
+COVERAGE = "frameworks/{framework}/coverage.html"
+COVERAGE_PINNED = "frameworks/{framework}/{version}/coverage.html"
 DOWNLOAD = "frameworks/{framework}/{version}/downloads/{name}"
 
 
@@ -155,6 +157,18 @@ def quality_path(framework: str, version: str = "") -> str:
     if version:
         return QUALITY_PINNED.format(framework=name_slug(framework), version=version_slug(version))
     return QUALITY.format(framework=name_slug(framework))
+
+
+def coverage_path(framework: str, version: str = "") -> str:
+    """Return the address of a framework version's coverage page (heatmaps, charts, gaps)."""
+    if version:
+        return COVERAGE_PINNED.format(framework=name_slug(framework), version=version_slug(version))
+    return COVERAGE.format(framework=name_slug(framework))
+
+
+def coverage_anchor(domain: str, release: str) -> str:
+    """Return the id of a mapping set's section on a coverage page: ``enterprise-16.1``."""
+    return f"{name_slug(domain)}-{version_slug(release)}"
 
 
 def download_path(framework: str, version: str, name: str) -> str:
