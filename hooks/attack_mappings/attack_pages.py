@@ -9,7 +9,15 @@ from .attack import Release, Technique
 from .errors import natural_key
 from .mappings import Mapping, MappingSet
 from .model import Catalog, FrameworkVersion
-from .render import PageOut, Redirect, Renderer, row_anchors, technique_row_parts
+from . import summaries
+from .render import (
+    PageOut,
+    Redirect,
+    Renderer,
+    row_anchors,
+    sub_row_parts,
+    technique_row_parts,
+)
 from .text import Citations, rich_text
 
 Output = Iterator[PageOut | Redirect]
@@ -75,6 +83,7 @@ class AttackPages:
                 assessed=self._groups(self.catalog.assessed.get(technique.id, [])),
                 unmapped_sets=self._unmapped_sets(technique.id, domain, rows),
                 anchors=row_anchors(rows, technique_row_parts),
+                sub_anchors=row_anchors(sub_rows, sub_row_parts),
             )
         return self._fragments[key]
 
@@ -97,7 +106,8 @@ class AttackPages:
             if r is not release
         ]
         data_versions = ", ".join(sorted({f"{v.label}" for v, _ in self._groups(rows)})) or "none"
-        return self.render.page(
+        tactics = [t for t in release.tactics if t.shortname in technique.tactics]
+        page = self.render.page(
             "technique.html.j2",
             path,
             f"{technique.id}: {technique.name}",
@@ -114,9 +124,11 @@ class AttackPages:
             mitigations=mitigations,
             parent=release.techniques.get(technique.parent_id or ""),
             subtechniques=subtechniques,
-            tactics=[t for t in release.tactics if t.shortname in technique.tactics],
+            tactics=tactics,
             citations=citations,
         )
+        summaries.technique(page, technique, release, tactics)
+        return page
 
     def techniques(self) -> Output:
         for technique_id, releases in self.catalog.technique_releases.items():
@@ -133,7 +145,7 @@ class AttackPages:
             for tactic in release.tactics:
                 path = self.addr.tactic(tactic, release)
                 citations = Citations()
-                yield self.render.page(
+                page = self.render.page(
                     "tactic.html.j2",
                     path,
                     f"{tactic.id}: {tactic.name}",
@@ -144,6 +156,8 @@ class AttackPages:
                     description=rich_text(tactic.description, tactic.sources, citations),
                     citations=citations,
                 )
+                summaries.tactic(page, tactic, release)
+                yield page
                 pinned = self.addr.tactic_pinned(tactic, release)
                 if pinned != path:
                     yield Redirect(pinned, path)

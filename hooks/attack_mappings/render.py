@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_text
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,10 @@ class PageOut:
     toc: list[tuple[int, str, str]] = field(default_factory=list)
     search: bool = True
     description: str = ""
+    ids: tuple[str, ...] = ()
+    """Identifiers a search for which should find this page first (see summaries.py)."""
+    boost: float = 1.0
+    """How much this page counts in search results against pages that match as well."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +122,7 @@ class Renderer:
             **context,
         )
         toc = [
-            (int(level), anchor, _TAG.sub("", text).strip())
+            (int(level), anchor, html_text.unescape(_TAG.sub("", text)).strip())
             for level, anchor, text in _HEADING.findall(html)
         ]
         return PageOut(path, title, html, toc, search)
@@ -188,6 +193,19 @@ def technique_row_parts(row: Any) -> tuple:
         "map",
         row.set.framework,
         row.set.framework_version,
+        row.control_id,
+        row.mapping_type,
+        row.attributes.get("score_category"),
+    )
+
+
+def sub_row_parts(row: Any) -> tuple:
+    """Identify a sub-technique's row on its parent's page: set, sub-technique, control, type."""
+    return (
+        "sub",
+        row.set.framework,
+        row.set.framework_version,
+        row.technique_id,
         row.control_id,
         row.mapping_type,
         row.attributes.get("score_category"),
