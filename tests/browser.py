@@ -10,8 +10,8 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import threading
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -49,6 +49,28 @@ def needs_chromium() -> None:
         pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium)")
     if not AXE.exists():
         pytest.skip(f"{AXE} not found: run `npm ci` (make setup)")
+
+
+@contextmanager
+def launch() -> Iterator[object]:
+    """Start Debian's Chromium under Playwright (never a browser Playwright downloads)."""
+    needs_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def unzipped(site: Path, target: Path, name: str = "downloads/site.zip") -> str:
+    """Unpack the site's own zip into ``target`` as a reader would; return its file:// URL."""
+    with zipfile.ZipFile(site / name) as archive:
+        archive.extractall(target)
+    (folder,) = target.iterdir()
+    return folder.as_uri() + "/"
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -89,6 +111,7 @@ class Visit:
     base: str
     outside: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    watched: list = field(default_factory=list)
 
     def route(self, route) -> None:
         url = route.request.url
@@ -99,6 +122,10 @@ class Visit:
             route.abort()
 
     def watch(self, page) -> None:
+        """Record the console errors and uncaught exceptions of a page (once per page)."""
+        if page in self.watched:
+            return
+        self.watched.append(page)
         page.on(
             "console",
             lambda msg: (
@@ -169,9 +196,3 @@ def screenshot(page, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)
     print(f"screenshot: {path}")
     return path
-
-
-def copy_site(site: Path, target: Path) -> Path:
-    """Copy a built site elsewhere, as a reader copying the folder would."""
-    shutil.copytree(site, target)
-    return target

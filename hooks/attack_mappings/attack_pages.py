@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from . import summaries
 from .attack import Release, Technique
 from .errors import natural_key
 from .mappings import Mapping, MappingSet
 from .model import Catalog, FrameworkVersion
-from . import summaries
 from .render import (
     PageOut,
     Redirect,
