@@ -115,6 +115,13 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     page.meta["title"] = html.escape(generated.title, quote=False)
     if not generated.search:
         page.meta["search"] = {"exclude": True}
+    elif generated.ids:
+        # The theme's search indexes tags as whole strings with a high boost: an ID
+        # typed into the search box finds its page first. Without the tags plugin,
+        # tags show in search results only, not on the page.
+        page.meta["tags"] = list(generated.ids)
+    if generated.search and generated.boost != 1.0:
+        page.meta["search"] = {"boost": generated.boost}
     return ""
 
 

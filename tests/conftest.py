@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,44 @@ def full_site(tmp_path_factory) -> Path:
     """Everything in ../shared/data in one site."""
     needs_shared_data()
     return built(SHARED_DATA, tmp_path_factory.mktemp("full") / "site")
+
+
+# Browser tests (tests/browser.py): one Chromium for the session, and each site read
+# over http://127.0.0.1 and from a copy on disk unpacked from the site's own zip.
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; the test skips when it is missing."""
+    from tests.browser import launch
+
+    with launch() as chromium:
+        yield chromium
+
+
+def _base(request, site: Path, tmp_path_factory) -> Iterator[str]:
+    from tests.browser import serve, unzipped
+
+    if request.param == "http":
+        with serve(site) as base:
+            yield base
+    else:
+        yield unzipped(site, tmp_path_factory.mktemp("copy"))
+
+
+@pytest.fixture(scope="session", params=["http", "file"])
+def sample_base(request, sample_site, tmp_path_factory) -> Iterator[str]:
+    """The sample site's address: over http, then from disk."""
+    yield from _base(request, sample_site, tmp_path_factory)
+
+
+@pytest.fixture(scope="session", params=["http", "file"])
+def ccm_base(request, ccm_site, tmp_path_factory) -> Iterator[str]:
+    """The CCM site's address: over http, then from disk."""
+    yield from _base(request, ccm_site, tmp_path_factory)
+
+
+@pytest.fixture(scope="session", params=["http", "file"])
+def full_base(request, full_site, tmp_path_factory) -> Iterator[str]:
+    """The full-data site's address: over http, then from disk."""
+    yield from _base(request, full_site, tmp_path_factory)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from . import summaries
 from .attack import Release, Technique
 from .errors import natural_key
 from .mappings import Mapping, MappingSet
@@ -102,7 +103,8 @@ class AttackPages:
         ]
         rows = self.catalog.by_technique.get(technique.id, [])
         data_versions = ", ".join(sorted({v.label for v, _ in self._groups(rows)})) or "none"
-        return self.render.page(
+        tactics = [t for t in release.tactics if t.shortname in technique.tactics]
+        page = self.render.page(
             "technique.html.j2",
             path,
             f"{technique.id}: {technique.name}",
@@ -115,10 +117,12 @@ class AttackPages:
             mitigations=mitigations,
             parent=release.techniques.get(technique.parent_id or ""),
             subtechniques=[release.techniques[s] for s in technique.subtechniques],
-            tactics=[t for t in release.tactics if t.shortname in technique.tactics],
+            tactics=tactics,
             citations=citations,
             **self._history(technique, run),
         )
+        summaries.technique(page, technique, release, tactics)
+        return page
 
     def techniques(self) -> Output:
         for technique_id in self.catalog.technique_releases:
@@ -136,7 +140,7 @@ class AttackPages:
             for tactic in release.tactics:
                 path = self.addr.tactic(tactic, release)
                 citations = Citations()
-                yield self.render.page(
+                page = self.render.page(
                     "tactic.html.j2",
                     path,
                     f"{tactic.id}: {tactic.name}",
@@ -147,6 +151,8 @@ class AttackPages:
                     description=rich_text(tactic.description, tactic.sources, citations),
                     citations=citations,
                 )
+                summaries.tactic(page, tactic, release)
+                yield page
                 pinned = self.addr.tactic_pinned(tactic, release)
                 if pinned != path:
                     yield Redirect(pinned, path)

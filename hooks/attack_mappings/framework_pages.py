@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from . import summaries
 from .errors import natural_key
 from .model import Catalog, Control, FrameworkVersion
 from .related import RelatedControls
@@ -49,7 +50,7 @@ class FrameworkPages:
             version,
             lambda v: self.addr.control(v.controls[control.id]),
         )
-        return self.render.page(
+        page = self.render.page(
             "control.html.j2",
             self.addr.control(control),
             f"{control.id}: {control.name}" if control.name else control.id,
@@ -61,6 +62,8 @@ class FrameworkPages:
             others=others,
             related=self.related.of(control) if control.mappings else [],
         )
+        summaries.control(page, control)
+        return page
 
     def controls(self) -> Output:
         for version in self.catalog.framework_versions():
@@ -84,6 +87,7 @@ class FrameworkPages:
                         lambda v, group_id=group.id: self.addr.group(v, group_id),
                     ),
                 )
+                summaries.group(page, group, version)
                 yield from self._placed(page, self.addr.group_pinned(version, group.id))
 
     def _coverage(self, version: FrameworkVersion) -> list[dict]:
@@ -125,6 +129,7 @@ class FrameworkPages:
                     mapped_controls=sum(1 for c in version.controls.values() if c.mappings),
                     others=self._others(framework.versions, version, self.addr.framework),
                 )
+                summaries.framework(page, version)
                 yield from self._placed(page, self.addr.framework_pinned(version))
                 page = self.render.page(
                     "quality.html.j2",

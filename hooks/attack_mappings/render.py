@@ -33,6 +33,10 @@ class PageOut:
     toc: list[tuple[int, str, str]] = field(default_factory=list)
     search: bool = True
     description: str = ""
+    ids: tuple[str, ...] = ()
+    """Identifiers a search for which should find this page first (see summaries.py)."""
+    boost: float = 1.0
+    """How much this page counts in search results against pages that match as well."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +90,8 @@ def _environment() -> jinja2.Environment:
     env.filters["humanize"] = _humanize
     env.filters["slug"] = urls.id_slug
     env.filters["vslug"] = urls.version_slug
+    env.filters["nslug"] = urls.name_slug
+    env.filters["anchor"] = anchor_text
     env.filters["plain"] = plain_text
     env.tests["safe_url"] = is_safe_url
     env.globals["notes"] = row_notes
@@ -164,6 +170,11 @@ def markup(html: str) -> Markup:
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9._&-]+")
 
 
+def anchor_text(value: object) -> str:
+    """Return text fit for an HTML id: characters outside ``A-Z a-z 0-9 . _ & -`` become ``-``."""
+    return _ANCHOR_UNSAFE.sub("-", str(value)).strip("-")
+
+
 def row_anchors(rows: list[Any], parts: Any) -> dict[Any, str]:
     """Give each row a stable HTML id from its identifying fields (``parts(row)``).
 
@@ -173,7 +184,7 @@ def row_anchors(rows: list[Any], parts: Any) -> dict[Any, str]:
     anchors: dict[Any, str] = {}
     used: set[str] = set()
     for row in rows:
-        base = "-".join(_ANCHOR_UNSAFE.sub("-", str(p)).strip("-") for p in parts(row) if p)
+        base = "-".join(anchor_text(p) for p in parts(row) if p)
         anchor, n = base, 1
         while anchor in used:
             n += 1

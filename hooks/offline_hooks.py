@@ -1,0 +1,80 @@
+"""MkDocs adapter for offline reading: files from npm into the site, and the site as a zip.
+
+The theme's offline plugin makes pages and search work from disk; search there needs
+a shim that it would load from another host. ``extra.offline.npm_files`` names the
+files taken from ``node_modules`` instead (``npm ci`` installs them), and
+``extra.offline.zip`` the address of the zip of the whole built site.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from attack_mappings.sitezip import zip_site
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+
+log = logging.getLogger("mkdocs.plugins.attack_mappings.offline")
+
+
+class OfflineSettings(base.Config):
+    """The ``extra.offline`` section of ``mkdocs.yml``."""
+
+    npm_files = c.DictOfItems(c.Type(str), default={})
+    """Site address -> path under node_modules/ of a file the site serves."""
+
+    zip = c.Type(str, default="")
+    """Site address of the zip of the whole site; empty for none."""
+
+
+_state: dict = {"settings": None, "root": None, "serving": False}
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    # A preview server rebuilds on every change: it skips the zip.
+    _state["serving"] = command == "serve"
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    settings = OfflineSettings()
+    settings.load_dict(dict(config.extra.get("offline") or {}))
+    errors, warnings = settings.validate()
+    for key, warning in warnings:
+        log.warning("mkdocs.yml, extra.offline.%s: %s", key, warning)
+    if errors:
+        key, error = errors[0]
+        raise PluginError(f"mkdocs.yml, extra.offline.{key}: {error}")
+    _state["settings"] = settings
+    _state["root"] = Path(config.config_file_path or ".").resolve().parent
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    settings: OfflineSettings = _state["settings"]
+    modules = _state["root"] / "node_modules"
+    missing = [src for src in settings.npm_files.values() if not (modules / src).is_file()]
+    if missing:
+        raise PluginError(
+            f"{modules}: missing {', '.join(missing)}; run `npm ci` (or `make site`), "
+            "which installs the versions package-lock.json pins"
+        )
+    for dest, src in settings.npm_files.items():
+        files.append(File.generated(config, dest, abs_src_path=str(modules / src)))
+    if settings.zip:
+        # Written after the build; listed now so that pages may link to it.
+        files.append(File.generated(config, settings.zip, content=b""))
+    return files
+
+
+@event_priority(-200)  # after the offline plugin writes the search index script
+def on_post_build(config: MkDocsConfig) -> None:
+    settings: OfflineSettings = _state["settings"]
+    if not settings.zip or _state["serving"]:
+        return
+    site_dir = Path(config.site_dir)
+    zip_site(site_dir, site_dir / settings.zip, Path(settings.zip).stem)
