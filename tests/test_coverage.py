@@ -145,10 +145,13 @@ def test_matrix_puts_techniques_no_tactic_lists_in_a_last_column():
 
 def test_chart_scales_bars_and_describes_itself():
     chart = bar_chart(
-        "c", "Covered", "Tactic", [Bar("A", 1, 4), Bar("B" * 50, 4, 4), Bar("C", 0, 0)]
+        "c",
+        "Covered",
+        "Tactic",
+        [Bar("A", 1, 4), Bar("B" * 50, 4, 4), Bar("C", 0, 0), Bar("D", 1, 1000)],
     )
-    assert [d.length for d in chart.bars] == [75, 300, 0]
-    assert [d.share for d in chart.bars] == ["25%", "100%", "0%"]
+    assert [d.length for d in chart.bars] == [75, 300, 0, 1]
+    assert [d.share for d in chart.bars] == ["25%", "100%", "0%", "0%"]
     assert chart.bars[1].label.endswith("…") and len(chart.bars[1].label) <= 34
     assert "Highest: " + "B" * 50 + ", 4 of 4 (100%)" in chart.description
     assert "Lowest: C, 0 of 0 (0%)" in chart.description

@@ -85,7 +85,7 @@ def test_citations_are_numbered_links_to_the_sources(output: SiteOutput) -> None
 def test_heatmap_colours_by_best_declared_score(output: SiteOutput) -> None:
     html = output.pages["frameworks/door_tool/coverage.html"].html
     # T9001 is scored high and low: the best, high, is the darkest step.
-    assert re.search(r'<summary class="mx-heat-5"><a [^>]+>T9001</a>', html)
+    assert re.search(r'<div class="mx-cell__head mx-heat-5"><a [^>]+>T9001</a>', html)
     # T9003 is scored low and medium: medium, the middle of three steps.
     assert re.search(r'mx-cell mx-heat-3"><a [^>]+>T9003</a>', html)
     assert "Best score of any control, lowest first, as the set&#39;s metadata declares." in html
@@ -94,7 +94,7 @@ def test_heatmap_colours_by_best_declared_score(output: SiteOutput) -> None:
 def test_heatmap_counts_distinct_controls(output: SiteOutput) -> None:
     html = output.pages["frameworks/door_controls/coverage.html"].html
     # DC-1 and DC-2 map T9001: two controls, the 2-3 band.
-    assert re.search(r'<summary class="mx-heat-2"><a [^>]+>T9001</a>.*?>2</span>', html)
+    assert re.search(r'<div class="mx-cell__head mx-heat-2"><a [^>]+>T9001</a>.*?>2</span>', html)
     # Count Rooms is a gap; the deprecated Old Trick is left out, mapped or not.
     gaps = html[html.index('id="enterprise-1.0-gaps"') :]
     assert "T9003</a> Count Rooms" in gaps

@@ -73,7 +73,8 @@ def bar_chart(chart_id: str, title: str, column: str, bars: list[Bar]) -> BarCha
             label=_short(bar.label),
             y=i * ROW_HEIGHT,
             track=track,
-            length=round(track * bar.covered / bar.total) if bar.total else 0,
+            # A covered technique always shows, however long the track.
+            length=max(1, round(track * bar.covered / bar.total)) if bar.covered else 0,
             share=_percent(bar.covered, bar.total),
         )
         for i, bar in enumerate(bars)
