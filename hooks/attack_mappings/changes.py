@@ -48,7 +48,12 @@ class Comparison:
 
 def row_key(row: Mapping) -> tuple:
     """Return what identifies a row across versions."""
-    return (row.control_id, row.technique_id, row.mapping_type, row.attributes.get("score_category"))
+    return (
+        row.control_id,
+        row.technique_id,
+        row.mapping_type,
+        row.attributes.get("score_category"),
+    )
 
 
 def row_values(row: Mapping) -> dict[str, str]:

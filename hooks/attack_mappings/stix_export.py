@@ -3,7 +3,8 @@
 Each control becomes a ``course-of-action`` (or the STIX type its framework names in
 ``sources.yaml`` as ``stix_type``, such as ``vulnerability`` for CVEs); each mapping row
 a relationship to the ATT&CK ``attack-pattern`` of its technique, by the identifier of
-the set's own ATT&CK bundle (rows naming a technique the release lacks get none). Read the bundle together with that ATT&CK bundle.
+the set's own ATT&CK bundle (rows naming a technique the release lacks get none). Read
+the bundle together with that ATT&CK bundle.
 Identifiers are UUIDv5 of the items' identifying fields, never of their text, so an
 edited comment keeps its relationship's identifier.
 """
@@ -81,8 +82,10 @@ class BundleWriter:
     def _control(self, row: Mapping) -> dict[str, Any]:
         key = (self.set.framework, self.set.framework_version, row.control_id)
         obj = self._common(self.control_type, stix_id(self.control_type, *key))
-        obj["name"] = row.control_id if self.control_type == "vulnerability" else (
-            row.control_name or row.control_id
+        obj["name"] = (
+            row.control_id
+            if self.control_type == "vulnerability"
+            else (row.control_name or row.control_id)
         )
         if row.control_name and obj["name"] != row.control_name:
             obj["description"] = row.control_name
