@@ -68,6 +68,11 @@ def _check_header(path: Path, header: list[str], line: int) -> list[str]:
     return names
 
 
+def _padded(names: list[str], values: list[Any]) -> zip:
+    """Pair column names with a row's values; missing trailing values are empty."""
+    return zip(names, [*values, *[None] * (len(names) - len(values))], strict=False)
+
+
 def read_csv(path: Path) -> Table:
     """Read a CSV table: (line where each record starts, row fields)."""
     try:
@@ -81,7 +86,7 @@ def read_csv(path: Path) -> Table:
             start = reader.line_num + 1
             for cells in reader:
                 if any(cell.strip() for cell in cells):
-                    fields = {n: cell_value(n, c) for n, c in zip(names, cells, strict=False) if n}
+                    fields = {n: cell_value(n, c) for n, c in _padded(names, cells) if n}
                     rows.append((start, fields))
                 start = reader.line_num + 1
     except UnicodeDecodeError as error:
@@ -141,8 +146,9 @@ def read_xlsx(path: Path) -> tuple[Table, dict[str, Any]]:
             raise DataError(path, f"sheet '{sheet.title}' is empty: expected a header row")
         header_line, header = rows[0]
         names = _check_header(path, header, header_line)
+        # A sheet row ends at its last filled cell: pad it to the header's width.
         table = [
-            (number, {n: cell_value(n, v) for n, v in zip(names, values, strict=False) if n})
+            (number, {n: cell_value(n, v) for n, v in _padded(names, values) if n})
             for number, values in rows[1:]
         ]
         return table, _metadata_from_sheets(book)

@@ -11,6 +11,7 @@ edited comment keeps its relationship's identifier.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from datetime import date
@@ -37,8 +38,9 @@ _DATE = re.compile(r"^(?:(\d{1,2})/(\d{1,2})/(\d{4})|(\d{4})-(\d{2})-(\d{2}))")
 
 def stix_id(kind: str, *key: str | None) -> str:
     """Return a deterministic STIX identifier of a type from identifying fields."""
-    name = "\x1f".join("" if part is None else str(part) for part in key)
-    return f"{kind}--{uuid.uuid5(NAMESPACE, kind + chr(0x1E) + name)}"
+    # JSON text of the fields: no two different keys give the same name.
+    name = json.dumps([kind, *key], ensure_ascii=False)
+    return f"{kind}--{uuid.uuid5(NAMESPACE, name)}"
 
 
 def stix_time(metadata: dict[str, Any]) -> str:
