@@ -14,6 +14,7 @@ import csv
 import json
 from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -98,9 +99,10 @@ def read_csv(path: Path) -> Table:
     return rows
 
 
-def _sheet_rows(sheet: Any) -> list[tuple[int, list[Any]]]:
+def _sheet_rows(sheet: Any, width: int = 0) -> list[tuple[int, list[Any]]]:
+    """Return a sheet's filled rows by number, each padded to ``width`` cells."""
     return [
-        (number, list(values))
+        (number, [*values, *[None] * (width - len(values))])
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
         if any(v not in (None, "") for v in values)
     ]
@@ -110,8 +112,8 @@ def _metadata_from_sheets(book: Any) -> dict[str, Any]:
     """Return the metadata a workbook's own sheets hold (the site's Excel layout)."""
     metadata: dict[str, Any] = {}
     if "metadata" in book.sheetnames:
-        for _, values in _sheet_rows(book["metadata"])[1:]:
-            key, value = (values + [None, None])[:2]
+        for _, values in _sheet_rows(book["metadata"], 2)[1:]:
+            key, value = values[:2]
             text = "" if value is None else str(value)
             if text.startswith(("{", "[")):
                 # Nested values are written as JSON text; other text stays text.
@@ -121,14 +123,12 @@ def _metadata_from_sheets(book: Any) -> dict[str, Any]:
     if "mapping_types" in book.sheetnames:
         metadata["mapping_types"] = {
             str(values[0]): {"name": values[1] or "", "description": values[2] or ""}
-            for _, values in _sheet_rows(book["mapping_types"])[1:]
-            if len(values) >= 3
+            for _, values in _sheet_rows(book["mapping_types"], 3)[1:]
         }
     if "capability_groups" in book.sheetnames:
         metadata["capability_groups"] = {
             str(values[0]): "" if values[1] is None else str(values[1])
-            for _, values in _sheet_rows(book["capability_groups"])[1:]
-            if len(values) >= 2
+            for _, values in _sheet_rows(book["capability_groups"], 2)[1:]
         }
     return metadata
 
@@ -137,7 +137,7 @@ def read_xlsx(path: Path) -> tuple[Table, dict[str, Any]]:
     """Read a workbook: its table of mappings (rows by sheet row number) and metadata."""
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as error:
         raise DataError(path, f"not an Excel workbook (.xlsx): {error}") from None
     try:
         sheet = book["mappings"] if "mappings" in book.sheetnames else book.worksheets[0]
