@@ -13,6 +13,7 @@ import argparse
 import hashlib
 import http.client
 import os
+import re
 import sys
 import tempfile
 import time
@@ -53,10 +54,11 @@ def load_manifest(path: Path) -> dict[str, list[Entry]]:
         entries = []
         for index, item in enumerate(files):
             where = f"releases.{name}.files[{index}]"
-            if not isinstance(item, dict) or not all(
-                isinstance(item.get(k), str) for k in ("path", "sha256")
-            ):
-                raise DataError(path, "expected 'path' and 'sha256'", field=where)
+            if not isinstance(item, dict) or not isinstance(item.get("path"), str):
+                raise DataError(path, "expected 'path': where the file goes", field=where)
+            if not re.fullmatch(r"[0-9a-fA-F]{64}", str(item.get("sha256"))):
+                message = "expected 'sha256': 64 hex digits, in quotes"
+                raise DataError(path, message, field=f"{where}.sha256")
             parts = PurePosixPath(item["path"]).parts
             if len(parts) != 2 or parts[0] not in FOLDERS or parts[1] in ("..", "."):
                 raise DataError(path, "path must be attack/<file> or mappings/<file>", field=where)
