@@ -7,8 +7,10 @@ cells stripped, empty cells empty, references one per line, exact duplicate rows
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 
 import pytest
 import yaml
@@ -112,3 +114,38 @@ def test_framework_page_links_every_download(full_site):
         stem = f"veris-1.4.0_attack-16.1-{domain}"
         for suffix in (".csv", ".json", ".yaml", ".xlsx", "-navigator-layer.json"):
             assert f'href="1.4.0/downloads/{stem}{suffix}"' in page
+
+
+def _page_rows(page, pattern: str) -> list[str]:
+    return re.findall(pattern, html.unescape(page.read_text(encoding="utf-8")))
+
+
+def test_technique_table_has_the_rows_of_its_page(ccm_site):
+    page = ccm_site / "techniques" / "T1550.001.html"
+    shown = _page_rows(page, r'<tr id="map-csa_ccm-4\.1-([^"]+)-mitigates"')
+    table = list(csv.DictReader(io.StringIO((page.with_suffix(".csv")).read_text())))
+    assert sorted(r["capability_id"] for r in table) == sorted(shown)
+    assert len(table) == 9
+    assert {r["mapping_framework"] for r in table} == {"csa_ccm"}
+    document = json.loads(page.with_suffix(".json").read_text())
+    assert document["technique"] == {"id": "T1550.001", "name": "Application Access Token"}
+    assert [r["capability_id"] for r in document["mappings"]] == [r["capability_id"] for r in table]
+    assert 'href="../techniques/T1550.001.csv"' in page.read_text()
+
+
+def test_control_table_agrees_with_the_source_yaml(ccm_site):
+    page = ccm_site / "frameworks" / "csa_ccm" / "controls" / "IAM-08.html"
+    _, columns, rows = expected_rows("csa_ccm-4.1_attack-17.1-enterprise.yaml")
+    expected = [r for r in rows if r["capability_id"] == "IAM-08" and r["attack_object_id"]]
+    table = list(csv.DictReader(io.StringIO(page.with_suffix(".csv").read_text())))
+    assert len(table) == len(expected) == len(_page_rows(page, r'<tr id="(T[0-9.]+)-mitigates"'))
+    by_technique = {r["attack_object_id"]: r for r in expected}
+    for row in table:
+        assert {c: row[c] for c in columns} == by_technique[row["attack_object_id"]]
+    assert 'href="IAM-08.csv"' in page.read_text()
+
+
+def test_non_mappable_control_has_no_table(ccm_site):
+    page = ccm_site / "frameworks" / "csa_ccm" / "controls" / "STA-11.html"
+    assert not page.with_suffix(".csv").exists()
+    assert ".csv" not in page.read_text()
