@@ -20,6 +20,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TextIO
 from urllib.parse import quote, urlsplit
 
 from _common import OK, PROBLEMS, ROOT, USAGE, say
@@ -78,7 +79,7 @@ def sha256_of(path: Path) -> str:
 class Progress:
     """A progress bar on stderr: redrawn in place on a terminal, one line per file otherwise."""
 
-    def __init__(self, label: str, total: int | None, stream=sys.stderr) -> None:
+    def __init__(self, label: str, total: int | None, stream: TextIO = sys.stderr) -> None:
         self.label, self.total, self.stream = label, total, stream
         self.done, self.drawn = 0, 0.0
         self.live = stream.isatty()

@@ -8,9 +8,10 @@ import io
 import pytest
 import yaml
 from attack_mappings import urls
-from attack_mappings.exports import csv_bytes, document_yaml
+from attack_mappings.exports import MAX_CELL, csv_bytes, document_yaml, xlsx_bytes
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 # Text as mapping files hold it: any character a YAML file may carry.
 TEXT = st.text(
@@ -56,3 +57,13 @@ def test_download_addresses():
     assert urls.changes_path("csa_ccm") == "frameworks/csa_ccm/changes.html"
     assert urls.changes_path("csa_ccm", "4.2") == "frameworks/csa_ccm/4.2/changes.html"
     assert urls.version_slug("changes.html") != "changes.html"
+
+
+def test_workbook_cells_are_text_without_refused_characters():
+
+    content = xlsx_bytes({"s": (["a"], [["bell\x07"], ["=SUM(A1)"], ["x" * (MAX_CELL + 5)]])})
+    sheet = load_workbook(io.BytesIO(content))["s"]
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert cells[0].value == "bell\ufffd"
+    assert cells[1].value == "=SUM(A1)" and cells[1].data_type == "s"
+    assert len(cells[2].value) == MAX_CELL

@@ -64,7 +64,9 @@ def _row_note(row: Mapping) -> str:
 class LayerWriter:
     """Writes the Navigator layer of one mapping set."""
 
-    def __init__(self, mapping_set: MappingSet, release: Release, site: SiteInfo, label: str):
+    def __init__(
+        self, mapping_set: MappingSet, release: Release, site: SiteInfo, label: str
+    ) -> None:
         self.set = mapping_set
         self.release = release
         self.site = site
@@ -134,6 +136,18 @@ class LayerWriter:
         points = [(f"{int(v)} control{'s' if v != 1 else ''}", v) for v in steps]
         return counts, "number of controls mapped", points
 
+    def _about(self, name: str, meaning: str) -> dict[str, Any]:
+        """Return what the layer says about itself: metadata and a link to the set's page."""
+        page = framework_path(self.set.framework, self.set.framework_version)
+        return {
+            "metadata": [
+                {"name": "Mapping set", "value": self.set.name},
+                {"name": "ATT&CK release", "value": self.release.label},
+                {"name": "Score", "value": meaning},
+            ],
+            "links": [{"label": self.label, "url": self.site.url_of(page)}],
+        }
+
     def layer(self, scale: dict[str, float]) -> dict[str, Any]:
         """Return the layer as a JSON-ready dictionary."""
         scores, meaning, points = self._scoring(scale)
@@ -148,9 +162,7 @@ class LayerWriter:
                 "layer": LAYER_FORMAT,
             },
             "domain": f"{self.release.domain}-attack",
-            "description": (
-                f"{name}: techniques mapped by {self.set.name}, coloured by the {meaning}."
-            ),
+            "description": f"{name}: the techniques {self.set.name} maps; score: {meaning}.",
             "sorting": 3,
             "layout": {"layout": "side", "showID": True, "showName": True},
             "hideDisabled": False,
@@ -164,19 +176,7 @@ class LayerWriter:
                 "maxValue": _number(high),
             },
             "legendItems": _legend(points, low, high),
-            "metadata": [
-                {"name": "Mapping set", "value": self.set.name},
-                {"name": "ATT&CK release", "value": self.release.label},
-                {"name": "Score", "value": meaning},
-            ],
-            "links": [
-                {
-                    "label": self.label,
-                    "url": self.site.url_of(
-                        framework_path(self.set.framework, self.set.framework_version)
-                    ),
-                }
-            ],
+            **self._about(name, meaning),
             "showTacticRowBackground": False,
             "selectTechniquesAcrossTactics": True,
             "selectSubtechniquesWithParent": False,
