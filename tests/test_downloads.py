@@ -89,7 +89,10 @@ def test_json_and_yaml_hold_the_metadata_and_rows(full_site, name):
     assert yaml.load(path(".yaml").read_bytes(), Loader=yaml.CSafeLoader) == document
 
 
-@pytest.mark.parametrize("name", ["csa_ccm-4.1_attack-17.1-enterprise.yaml", SETS[0]])
+@pytest.mark.parametrize(
+    "name",
+    ["csa_ccm-4.1_attack-17.1-enterprise.yaml", "aws-12.12.2024_attack-16.1-enterprise.yaml"],
+)
 def test_excel_workbook_holds_rows_and_metadata_as_text(full_site, name):
     metadata, columns, rows = expected_rows(name)
     book = load_workbook(downloads(full_site, name)(".xlsx"), read_only=True)

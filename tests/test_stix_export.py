@@ -13,6 +13,7 @@ from attack_mappings.render import SiteInfo
 from attack_mappings.stix_export import BundleWriter, stix_id, stix_time
 
 from tests.conftest import ROOT, SHARED_DATA, built
+from tests.test_downloads import expected_rows
 
 BUNDLE = "frameworks/csa_ccm/4.1/downloads/csa_ccm-4.1_attack-17.1-enterprise-stix-bundle.json"
 
@@ -60,15 +61,10 @@ def test_timestamps_come_from_the_set_dates():
 
 @pytest.mark.realdata
 @pytest.mark.parametrize(
-    "folder,stem",
-    [
-        ("csa_ccm/4.1", "csa_ccm-4.1_attack-17.1-enterprise"),
-        ("kev/07-28-2025", "kev-07.28.2025_attack-16.1-mobile"),
-        ("m365/07-18-2025", "m365-07.18.2025_attack-16.1-enterprise"),
-    ],
+    "stem", [p.stem for p in sorted((SHARED_DATA / "mappings").glob("*.yaml"))]
 )
-def test_real_bundles_parse_and_point_at_attack_patterns(full_site, folder, stem):
-    path = full_site / "frameworks" / folder / "downloads" / f"{stem}-stix-bundle.json"
+def test_real_bundles_parse_and_point_at_attack_patterns(full_site, stem):
+    (path,) = full_site.glob(f"frameworks/*/*/downloads/{stem}-stix-bundle.json")
     bundle = json.loads(path.read_text(encoding="utf-8"))
     parsed = stix2.parse(bundle, allow_custom=True)
     ids = [obj.id for obj in parsed.objects]
@@ -83,6 +79,21 @@ def test_real_bundles_parse_and_point_at_attack_patterns(full_site, folder, stem
     patterns = {o["id"] for o in attack["objects"] if o["type"] == "attack-pattern"}
     relationships = [o for o in parsed.objects if o.type == "relationship"]
     assert relationships and all(r.target_ref in patterns for r in relationships)
+    known = {
+        ref["external_id"]
+        for o in attack["objects"]
+        if o["type"] == "attack-pattern"
+        for ref in o.get("external_references", ())
+        if ref.get("source_name", "").startswith("mitre")
+    }
+    mapped = [
+        row
+        for row in expected_rows(f"{stem}.yaml")[2]
+        if row["capability_id"]
+        and row["attack_object_id"] in known
+        and "non_mappable" not in (row["mapping_type"], row["status"])
+    ]
+    assert len(relationships) == len(mapped)
     controls = {o.id for o in parsed.objects if o.type != "relationship"}
     assert all(r.source_ref in controls for r in relationships)
     if stem.startswith("kev"):
