@@ -106,8 +106,9 @@ def set_document(mapping_set: MappingSet) -> dict[str, Any]:
 
 
 def json_bytes(data: Any) -> bytes:
-    """Return data as indented UTF-8 JSON."""
-    return (json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n").encode("utf-8")
+    """Return data as compact UTF-8 JSON (indenting would make Python's encoder 3x slower)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    return (text + "\n").encode("utf-8")
 
 
 def yaml_bytes(data: Any) -> bytes:
@@ -236,6 +237,9 @@ def metadata_rows(metadata: dict[str, Any]) -> list[tuple[str, str]]:
 
 def set_xlsx(mapping_set: MappingSet) -> bytes:
     """Return a set as a workbook: its rows, its metadata, mapping types and groups."""
+    # TODO: openpyxl takes about 1 s of CPU for the workbooks of the reference data, 40%
+    # of all downloads; writing the sheet XML directly would take about 0.25 s. Remove
+    # when the workbooks are written without openpyxl or the build time allows it.
     columns = set_columns(mapping_set)
     meta = mapping_set.metadata
     types = meta.get("mapping_types") or {}
