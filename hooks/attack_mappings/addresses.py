@@ -152,6 +152,48 @@ class Addresses:
     def download(self, version: FrameworkVersion, name: str) -> str:
         return urls.download_path(version.framework.id, version.version, name)
 
+    # Downloads and "what changed" pages
+
+    def set_downloads(self, mapping_set: MappingSet) -> list[tuple[str, str]]:
+        """Return (label, address) of every download of a mapping set."""
+        return [
+            (
+                label,
+                urls.download_path(
+                    mapping_set.framework,
+                    mapping_set.framework_version,
+                    urls.set_download_name(mapping_set.name, kind),
+                ),
+            )
+            for kind, (label, _) in urls.SET_DOWNLOADS.items()
+        ]
+
+    def technique_table(self, technique_id: str, fmt: str) -> str:
+        """Return the address of the table of controls mapped to a technique."""
+        return urls.table_path(urls.technique_path(technique_id), fmt)
+
+    def control_table(self, control: Control, fmt: str) -> str | None:
+        """Return the address of a control page's table; only version-free pages have one."""
+        if self.control(control) != self.control_free(control):
+            return None
+        return urls.table_path(self.control_free(control), fmt)
+
+    def previous(self, version: FrameworkVersion) -> FrameworkVersion | None:
+        """Return the version before this one, if the data holds one."""
+        index = version.framework.versions.index(version)
+        return version.framework.versions[index - 1] if index else None
+
+    def changes(self, version: FrameworkVersion) -> str | None:
+        """Return the "what changed" page of a version: only versions with a previous one."""
+        if self.previous(version) is None:
+            return None
+        if version.is_newest:
+            return urls.changes_path(version.framework.id)
+        return urls.changes_path(version.framework.id, version.version)
+
+    def changes_pinned(self, version: FrameworkVersion) -> str:
+        return urls.changes_path(version.framework.id, version.version)
+
 
 def _visible(technique: Technique) -> tuple:
     """What a technique page shows of a release's technique, but for its version stamp."""

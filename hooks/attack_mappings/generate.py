@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 
 from .addresses import Addresses
 from .attack_pages import AttackPages
+from .changes import ChangePages
 from .coverage_pages import CoveragePages
+from .downloads import Downloads
 from .framework_pages import FrameworkPages
 from .index_pages import IndexPages
 from .model import Catalog
@@ -46,13 +48,14 @@ def generate_site(catalog: Catalog, site: SiteInfo) -> SiteOutput:
     start = time.perf_counter()
     renderer = Renderer(Addresses(catalog), site)
     output = SiteOutput()
-    for builder in (IndexPages, AttackPages, FrameworkPages, CoveragePages):
+    for builder in (IndexPages, AttackPages, FrameworkPages, CoveragePages, ChangePages, Downloads):
         for item in builder(catalog, renderer).all():
             output.add(item)
     log.info(
-        "Generated %d pages and %d redirects in %.2f s",
+        "Generated %d pages, %d redirects and %d downloads in %.2f s",
         len(output.pages),
         len(output.redirects),
+        len(output.files),
         time.perf_counter() - start,
     )
     return output

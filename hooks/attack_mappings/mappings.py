@@ -108,6 +108,8 @@ class MappingSet:
     rows: list[Mapping] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     extra_fields: list[str] = field(default_factory=list)
+    # The rows pages and downloads show: ``rows`` less exact duplicates (set by the model).
+    shown: list[Mapping] = field(default_factory=list)
 
     @property
     def name(self) -> str:

@@ -305,6 +305,7 @@ def build_catalog(data_dir: Path, sources: Sources, strict_sets: tuple[str, ...]
         version = by_version[key]
         version.sets.append(mapping_set)
         rows = _check_rows(mapping_set, releases[(mapping_set.domain, mapping_set.attack_version)])
+        mapping_set.shown = rows
         _add_set(version, mapping_set, rows, catalog)
         if any(fnmatch.fnmatch(mapping_set.path.name, pattern) for pattern in strict_sets):
             problems += mapping_set.problems

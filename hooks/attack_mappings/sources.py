@@ -17,6 +17,8 @@ class Sources:
 
     attack: dict = field(default_factory=dict)
     frameworks: dict[str, dict] = field(default_factory=dict)
+    # Numbers for score words (``score_value: partial``), lower case: ranks scored rows.
+    score_values: dict[str, float] = field(default_factory=dict)
 
     def framework(self, framework_id: str) -> dict:
         """Return a framework's description; an unknown framework gets its ID as name."""
@@ -35,6 +37,11 @@ def _read(path: Path) -> dict:
     for name, entry in (data.get("frameworks") or {}).items():
         if not isinstance(entry, dict) or not all(isinstance(v, str) for v in entry.values()):
             raise DataError(path, "expected a mapping of text values", field=f"frameworks.{name}")
+    scores = data.get("score_values") or {}
+    if not isinstance(scores, dict) or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in scores.values()
+    ):
+        raise DataError(path, "expected a mapping of words to numbers", field="score_values")
     return data
 
 
@@ -48,4 +55,6 @@ def load_sources(*paths: Path) -> Sources:
         sources.attack.update(data.get("attack") or {})
         for name, entry in (data.get("frameworks") or {}).items():
             sources.frameworks[str(name)] = {**sources.frameworks.get(str(name), {}), **entry}
+        for word, value in (data.get("score_values") or {}).items():
+            sources.score_values[str(word).strip().lower()] = float(value)
     return sources

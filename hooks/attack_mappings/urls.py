@@ -36,6 +36,7 @@ _MAX_READABLE = 80
 # Path segments the site uses itself; a framework or release version may not be one.
 RESERVED_SEGMENTS = frozenset(
     ["controls", "groups", "techniques", "tactics", "downloads", "index", "coverage"]
+    + ["changes.html"]
 )
 
 
@@ -98,6 +99,22 @@ QUALITY_PINNED = "frameworks/{framework}/{version}/data-quality.html"
 COVERAGE = "frameworks/{framework}/coverage.html"
 COVERAGE_PINNED = "frameworks/{framework}/{version}/coverage.html"
 DOWNLOAD = "frameworks/{framework}/{version}/downloads/{name}"
+CHANGES = "frameworks/{framework}/changes.html"
+CHANGES_PINNED = "frameworks/{framework}/{version}/changes.html"
+
+# The downloads of each mapping set, by format: label, and file name from the set's
+# file name (``{stem}``, made safe by ``file_slug``).
+SET_DOWNLOADS = {
+    "csv": ("CSV", "{stem}.csv"),
+    "json": ("JSON", "{stem}.json"),
+    "yaml": ("YAML", "{stem}.yaml"),
+    "xlsx": ("Excel", "{stem}.xlsx"),
+    "navigator": ("ATT&CK Navigator layer", "{stem}-navigator-layer.json"),
+    "stix": ("STIX 2.1 bundle", "{stem}-stix-bundle.json"),
+}
+
+# Formats of the table of a page, written beside the page: ``IAM-08.html`` -> ``IAM-08.csv``.
+TABLE_FORMATS = ("csv", "json")
 
 
 def technique_path(technique_id: str, domain: str = "", release: str = "") -> str:
@@ -174,6 +191,36 @@ def coverage_anchor(domain: str, release: str) -> str:
 def download_path(framework: str, version: str, name: str) -> str:
     """Return the address of a downloadable file of a framework version."""
     return DOWNLOAD.format(framework=name_slug(framework), version=version_slug(version), name=name)
+
+
+def set_download_name(stem: str, kind: str) -> str:
+    """Return the file name of one download of a mapping set (``kind`` keys SET_DOWNLOADS)."""
+    return SET_DOWNLOADS[kind][1].format(stem=file_slug(stem))
+
+
+@lru_cache(maxsize=1024)
+def file_slug(name: str) -> str:
+    """Return a file name kept as it is when safe, else made safe and told apart by a hash."""
+    readable = _UNSAFE.sub("-", name).strip("-.")
+    if readable == name and readable.split(".")[0].upper() not in _WINDOWS_RESERVED:
+        return readable
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    return f"{readable or 'file'}~{digest}"
+
+
+def changes_path(framework: str, version: str = "") -> str:
+    """Return the address of the "what changed" page of a framework version."""
+    if version:
+        return CHANGES_PINNED.format(framework=name_slug(framework), version=version_slug(version))
+    return CHANGES.format(framework=name_slug(framework))
+
+
+def table_path(page_path: str, fmt: str) -> str:
+    """Return the address of a page's table as a download: the page's, with ``.csv`` or
+    ``.json`` in place of ``.html``."""
+    if fmt not in TABLE_FORMATS or not page_path.endswith(".html"):
+        raise ValueError(f"no {fmt} table for {page_path}")
+    return page_path[: -len(".html")] + "." + fmt
 
 
 def relative_url(from_path: str, to_path: str) -> str:
