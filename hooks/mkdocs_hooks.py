@@ -45,7 +45,7 @@ class MappingsSettings(base.Config):
     """File-name patterns of mapping sets whose data-quality findings stop the build."""
 
 
-_state: dict = {"output": None, "settings": None, "data_dir": None}
+_state: dict = {"output": None, "catalog": None, "settings": None, "data_dir": None}
 
 
 def _settings(config: MkDocsConfig) -> MappingsSettings:
@@ -70,8 +70,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
-def on_files(files: Files, config: MkDocsConfig) -> Files:
-    start = time.perf_counter()
+def on_pre_build(config: MkDocsConfig) -> None:
+    # NOTE: the data is read and checked here, before MkDocs empties the site folder:
+    # input the site cannot be built from leaves the last good build as it was.
+    _state["output"] = _state["catalog"] = None
     data_dir: Path = _state["data_dir"]
     if not (data_dir / "attack").is_dir() or not (data_dir / "mappings").is_dir():
         raise PluginError(
@@ -79,10 +81,15 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         )
     try:
         sources = load_sources(*_state["sources"])
-        catalog = build_catalog(data_dir, sources, tuple(_state["settings"].strict_sets))
+        _state["catalog"] = build_catalog(data_dir, sources, tuple(_state["settings"].strict_sets))
     except DataError as error:
         raise PluginError(error.summary()) from None
-    output = generate_site(catalog, SiteInfo(config.site_name, config.site_url or ""))
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    start = time.perf_counter()
+    site = SiteInfo(config.site_name, config.site_url or "")
+    output = generate_site(_state["catalog"], site)
     _state["output"] = output
 
     for path in output.pages:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from . import urls
 from .attack import Release, Technique, load_release
 from .errors import DataError, Problem, natural_key
 from .mappings import NON_MAPPABLE, Mapping, MappingSet, load_mapping_set
@@ -209,6 +210,12 @@ def _check_agreement(mapping_set: MappingSet, rows: list[Mapping]) -> None:
                 f"row {first.row} '{first.control_name}'"
             )
             mapping_set.flag(mapping, message, "capability_description")
+        if first.group_id != mapping.group_id:
+            message = (
+                f"puts {mapping.control_id} in group '{mapping.group_id or ''}', "
+                f"row {first.row} in '{first.group_id or ''}'"
+            )
+            mapping_set.flag(mapping, message, "capability_group")
         score = mapping.attributes.get("score_value")
         if not (score and mapping.technique_id):
             continue
@@ -243,6 +250,11 @@ def _check_rows(mapping_set: MappingSet, release: Release) -> list[Mapping]:
     return kept
 
 
+def _group(version: FrameworkVersion, group_id: str) -> Group:
+    """Return a group of the version, made when only rows name it (not the metadata)."""
+    return version.groups.setdefault(group_id, Group(group_id, group_id))
+
+
 def _add_set(
     version: FrameworkVersion, mapping_set: MappingSet, rows: list[Mapping], catalog: Catalog
 ) -> None:
@@ -259,11 +271,45 @@ def _add_set(
             control = Control(mapping.control_id, mapping.control_name, mapping.group_id, version)
             version.controls[control.id] = control
             if mapping.group_id:
-                group = version.groups.setdefault(
-                    mapping.group_id, Group(mapping.group_id, mapping.group_id)
-                )
+                _group(version, mapping.group_id).controls.append(control)
+        elif mapping.group_id and mapping.group_id != control.group_id:
+            # A flagged defect: the control is listed in both groups, so that the group
+            # this row links to has a page that lists it.
+            group = _group(version, mapping.group_id)
+            if control not in group.controls:
                 group.controls.append(control)
         (control.mappings if mapping.mappable else control.non_mappable).append(mapping)
+
+
+def _address_clashes(sets: list[MappingSet], releases: dict) -> list[Problem]:
+    """Find names that differ but would share a folder of the site (``a b`` and ``a-b``).
+
+    Folders are compared in lower case: on disks that ignore case they are one folder.
+    """
+    claims: dict[tuple, tuple[str, Path]] = {}
+    problems: list[Problem] = []
+
+    def claim(key: tuple, name: str, path: Path, folder: str, field: str | None) -> None:
+        first_name, first_path = claims.setdefault(key, (name, path))
+        if first_name != name:
+            message = (
+                f"'{name}' and '{first_name}' (in {first_path.name}) would share the "
+                f"folder {folder}; rename one of them"
+            )
+            problems.append(Problem(path, message, field=field))
+
+    for s in sets:
+        folder = urls.framework_path(s.framework).rsplit("/", 1)[0]
+        claim((folder.lower(),), s.framework, s.path, folder, "metadata.mapping_framework")
+        folder = urls.framework_path(s.framework, s.framework_version).rsplit("/", 1)[0]
+        field = "metadata.mapping_framework_version"
+        claim((folder.lower(),), s.framework_version, s.path, folder, field)
+    for release in releases.values():
+        folder = urls.matrix_path(release.domain).rsplit("/", 1)[0]
+        claim((folder.lower(),), release.domain, release.path, folder, None)
+        folder = urls.matrix_path(release.domain, release.version).rsplit("/", 1)[0]
+        claim((folder.lower(),), release.version, release.path, folder, None)
+    return problems
 
 
 def build_catalog(data_dir: Path, sources: Sources, strict_sets: tuple[str, ...] = ()) -> Catalog:
@@ -281,6 +327,7 @@ def build_catalog(data_dir: Path, sources: Sources, strict_sets: tuple[str, ...]
                     field="metadata.attack_version",
                 )
             )
+    problems += _address_clashes(sets, releases)
     if problems:
         raise DataError(problems=problems)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -116,8 +117,9 @@ class Renderer:
             here=path,
             **context,
         )
+        # The table of contents holds the headings' text, not their HTML.
         toc = [
-            (int(level), anchor, _TAG.sub("", text).strip())
+            (int(level), anchor, unescape(_TAG.sub("", text)).strip())
             for level, anchor, text in _HEADING.findall(html)
         ]
         return PageOut(path, title, html, toc, search)
