@@ -140,6 +140,8 @@ def mapping_set(ids: list[str] | None = None) -> dict:
     rows = [_row(control_id, "T0001", i) for i, control_id in enumerate(ids)]
     rows.append(_row("SUB-1", "T0001.001", len(rows)))
     rows.append(_row("NM-1", None, len(rows)))
+    # A group the metadata does not know: a data-quality finding that quotes it.
+    rows.append(dict(_row("Q-1", "T0002", len(rows)), capability_group=hostile("unknown group")))
     return {
         "metadata": {
             "mapping_version": hostile("mapping_version"),

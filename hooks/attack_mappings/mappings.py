@@ -234,9 +234,10 @@ def parse_mapping_set(path: Path, data: Any, root: Any = None) -> MappingSet:
     if problems:
         raise DataError(problems=problems)
     meta = data["metadata"]
+    # Keys may be numbers in YAML (``1: {...}``); rows name them as text.
     mapping_types = {
-        key: MappingType(
-            key, _text((value or {}).get("name")), _text((value or {}).get("description"))
+        str(key): MappingType(
+            str(key), _text((value or {}).get("name")), _text((value or {}).get("description"))
         )
         for key, value in (meta.get("mapping_types") or {}).items()
     }

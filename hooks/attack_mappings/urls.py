@@ -61,11 +61,14 @@ def id_slug(identifier: str) -> str:
     )
     if kept and readable:
         return readable
-    return f"{readable or 'id'}~{_digest(identifier)}"
+    return _hashed(readable or "id", identifier)
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+def _hashed(readable: str, text: str) -> str:
+    """Return ``readable~`` plus eight hex digits of the text's SHA-256."""
+    if readable.split(".")[0].upper() in _WINDOWS_RESERVED:
+        readable = "_" + readable  # Windows refuses con.txt~12345678 as it does CON.
+    return f"{readable}~{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}"
 
 
 def _refused(segment: str) -> bool:
@@ -82,7 +85,7 @@ def name_slug(name: str) -> str:
     """Return the path segment for a framework or domain name: lower case, safe characters."""
     slug = _UNSAFE.sub("-", name.strip().lower()).strip("-.")
     if not slug or _refused(slug):
-        return f"{slug or 'x'}~{_digest(name)}"
+        return _hashed(slug or "x", name)
     return slug
 
 
@@ -91,7 +94,7 @@ def version_slug(version: str) -> str:
     """Return the path segment for a version: ``12/12/2024`` becomes ``12-12-2024``."""
     slug = _UNSAFE.sub("-", version.strip()).strip("-.")
     if not slug or slug.lower() in RESERVED_SEGMENTS or _refused(slug):
-        slug = f"{slug or 'v'}~{_digest(version)}"
+        slug = _hashed(slug or "v", version)
     return slug
 
 
