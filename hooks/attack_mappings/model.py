@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import logging
 import re
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -314,6 +315,7 @@ def _address_clashes(sets: list[MappingSet], releases: dict) -> list[Problem]:
 
 def build_catalog(data_dir: Path, sources: Sources, strict_sets: tuple[str, ...] = ()) -> Catalog:
     """Load a data folder and cross-reference it, or raise ``DataError`` with every problem."""
+    start = time.perf_counter()
     releases = load_releases(data_dir / "attack")
     sets = load_sets(data_dir / "mappings")
     problems = []
@@ -365,10 +367,11 @@ def build_catalog(data_dir: Path, sources: Sources, strict_sets: tuple[str, ...]
                 group.controls.sort(key=lambda c: natural_key(c.id))
     catalog.frameworks = dict(sorted(catalog.frameworks.items(), key=lambda kv: kv[1].name.lower()))
     log.info(
-        "Loaded %d ATT&CK releases and %d mapping sets (%d rows) from %s",
+        "Loaded %d ATT&CK releases and %d mapping sets (%d rows) from %s in %.2f s",
         len(releases),
         len(sets),
         sum(len(s.rows) for s in sets),
         data_dir,
+        time.perf_counter() - start,
     )
     return catalog
