@@ -18,7 +18,7 @@ from attack_mappings.errors import DataError
 from attack_mappings.generate import SiteOutput, generate_site
 from attack_mappings.model import build_catalog
 from attack_mappings.render import SiteInfo, redirect_html
-from attack_mappings.sources import FILE_NAME, load_sources
+from attack_mappings.sources import FILE_NAME, Sources, load_sources
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -79,11 +79,17 @@ def on_pre_build(config: MkDocsConfig) -> None:
         raise PluginError(
             f"{data_dir}: expected the folders attack/ and mappings/ in the data folder"
         )
+    problems = []
     try:
         sources = load_sources(*_state["sources"])
+    except DataError as error:
+        problems, sources = error.problems, Sources()
+    try:
         _state["catalog"] = build_catalog(data_dir, sources, tuple(_state["settings"].strict_sets))
     except DataError as error:
-        raise PluginError(error.summary()) from None
+        problems += error.problems
+    if problems:
+        raise PluginError(DataError(problems=problems).summary())
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:

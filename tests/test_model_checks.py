@@ -129,7 +129,7 @@ def test_strict_sets_make_findings_fatal_for_matching_files_only(tmp_path):
         (("demo one", "1"), ("demo-one", "1"), "metadata.mapping_framework"),
         (("demo", "4/1"), ("demo", "4-1"), "metadata.mapping_framework_version"),
         (("demo", "RC1"), ("demo", "rc1"), "metadata.mapping_framework_version"),
-        (("demo", "1"), ("demo", "1 "), None),  # the same version once stripped: no clash
+        (("demo", "1"), ("demo", "2"), None),
     ],
 )
 def test_names_that_would_share_a_folder_stop_the_build(tmp_path, first, second, field):
@@ -156,3 +156,37 @@ def test_a_set_whose_release_is_missing_is_named(tmp_path):
     ((problem),) = caught.value.problems
     assert problem.field == "metadata.attack_version"
     assert "maps ATT&CK enterprise 9.9" in problem.message
+
+
+def test_two_files_of_one_set_stop_the_build(tmp_path):
+    content = {"metadata": metadata("demo", "1"), "mapping_objects": [row("C-1", "T0001")]}
+    copy = {"metadata": metadata("demo", "1 "), "mapping_objects": [row("C-2", "T0001")]}
+    folder = data_folder(tmp_path, {"a.yaml": content, "b.yaml": copy})
+    with pytest.raises(DataError) as caught:
+        build_catalog(folder, Sources())
+    ((problem),) = caught.value.problems
+    assert (problem.path.name, problem.field) == ("b.yaml", "metadata")
+    assert problem.message == (
+        "maps demo 1 to ATT&CK enterprise 1.0, as a.yaml does: one file per set"
+    )
+
+
+def test_hidden_files_are_not_data(tmp_path):
+    content = {"metadata": metadata(), "mapping_objects": [row("C-1", "T0001")]}
+    folder = data_folder(tmp_path, {SET_NAME: content})
+    # An editor's lock file (a link to nowhere) and macOS's resource fork.
+    (folder / "mappings" / f".#{SET_NAME}").symlink_to(tmp_path / "nowhere")
+    (folder / "mappings" / f"._{SET_NAME}").write_bytes(b"\x00\x05\x16\x07")
+    (folder / "attack" / "._enterprise-attack-1.0.json").write_bytes(b"\x00\x05")
+    catalog = build_catalog(folder, Sources())
+    assert [s.path.name for v in catalog.framework_versions() for s in v.sets] == [SET_NAME]
+
+
+def test_bundle_and_mapping_problems_are_reported_together(tmp_path):
+    content = {"metadata": metadata(), "mapping_objects": [row("", "T0001")]}
+    folder = data_folder(tmp_path, {SET_NAME: content})
+    (folder / "attack" / "enterprise-attack-2.0.json").write_text('{"type": "bundle"')
+    with pytest.raises(DataError) as caught:
+        build_catalog(folder, Sources())
+    found = sorted((p.path.name, p.field) for p in caught.value.problems)
+    assert found == [(SET_NAME, "capability_id"), ("enterprise-attack-2.0.json", None)]

@@ -7,6 +7,7 @@ import logging
 import re
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -141,11 +142,16 @@ def _version_order(version: str) -> tuple:
     return (1, 0, natural_key(version))
 
 
+def _visible(paths: Iterable[Path]) -> list[Path]:
+    """Skip hidden files: editors' lock files (``.#x.yaml``), macOS's ``._x.yaml``."""
+    return sorted(path for path in paths if not path.name.startswith("."))
+
+
 def load_releases(attack_dir: Path) -> dict[tuple[str, str], Release]:
     """Read every STIX bundle of a folder, each once."""
     releases: dict[tuple[str, str], Release] = {}
     problems: list[Problem] = []
-    for path in sorted(attack_dir.glob("*.json")):
+    for path in _visible(attack_dir.glob("*.json")):
         try:
             release = load_release(path)
         except DataError as error:
@@ -164,7 +170,7 @@ def load_releases(attack_dir: Path) -> dict[tuple[str, str], Release]:
 def load_sets(mappings_dir: Path) -> list[MappingSet]:
     """Read every mapping file of a folder, reporting all broken files together."""
     sets, problems = [], []
-    for path in sorted(mappings_dir.glob("*.y*ml")):
+    for path in _visible(mappings_dir.glob("*.y*ml")):
         try:
             sets.append(load_mapping_set(path))
         except DataError as error:
@@ -313,25 +319,53 @@ def _address_clashes(sets: list[MappingSet], releases: dict) -> list[Problem]:
     return problems
 
 
+def _set_problems(sets: list[MappingSet], releases: dict, attack_dir: Path) -> list[Problem]:
+    """Find sets without their release, and files that repeat another file's set."""
+    problems = []
+    seen: dict[tuple, Path] = {}
+    for s in sets:
+        key = (s.framework, s.framework_version, s.domain, s.attack_version)
+        if key in seen:
+            message = (
+                f"maps {s.framework} {s.framework_version} to ATT&CK {s.domain} "
+                f"{s.attack_version}, as {seen[key].name} does: one file per set"
+            )
+            problems.append(Problem(s.path, message, field="metadata"))
+        seen.setdefault(key, s.path)
+        if releases and (s.domain, s.attack_version) not in releases:
+            message = (
+                f"maps ATT&CK {s.domain} {s.attack_version}, but {attack_dir} holds no "
+                "bundle of that release"
+            )
+            problems.append(Problem(s.path, message, field="metadata.attack_version"))
+    return problems + _address_clashes(sets, releases)
+
+
+def load_data(data_dir: Path) -> tuple[dict[tuple[str, str], Release], list[MappingSet]]:
+    """Read every bundle and mapping file; raise one ``DataError`` listing all problems."""
+    problems: list[Problem] = []
+    releases: dict[tuple[str, str], Release] = {}
+    sets: list[MappingSet] = []
+    try:
+        releases = load_releases(data_dir / "attack")
+    except DataError as error:
+        problems += error.problems
+    try:
+        sets = load_sets(data_dir / "mappings")
+    except DataError as error:
+        problems += error.problems
+    if not problems:
+        problems = _set_problems(sets, releases, data_dir / "attack")
+    if problems:
+        raise DataError(problems=problems)
+    return releases, sets
+
+
 def build_catalog(data_dir: Path, sources: Sources, strict_sets: tuple[str, ...] = ()) -> Catalog:
     """Load a data folder and cross-reference it, or raise ``DataError`` with every problem."""
     start = time.perf_counter()
-    releases = load_releases(data_dir / "attack")
-    sets = load_sets(data_dir / "mappings")
+    releases, sets = load_data(data_dir)
     problems = []
-    for mapping_set in sets:
-        if (mapping_set.domain, mapping_set.attack_version) not in releases:
-            problems.append(
-                Problem(
-                    mapping_set.path,
-                    f"maps ATT&CK {mapping_set.domain} {mapping_set.attack_version}, but "
-                    f"{data_dir / 'attack'} holds no bundle of that release",
-                    field="metadata.attack_version",
-                )
-            )
-    problems += _address_clashes(sets, releases)
-    if problems:
-        raise DataError(problems=problems)
 
     catalog = Catalog(releases, {}, sources)
     for release in sorted(releases.values(), key=lambda r: natural_key(r.version)):
