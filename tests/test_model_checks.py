@@ -190,3 +190,13 @@ def test_bundle_and_mapping_problems_are_reported_together(tmp_path):
         build_catalog(folder, Sources())
     found = sorted((p.path.name, p.field) for p in caught.value.problems)
     assert found == [(SET_NAME, "capability_id"), ("enterprise-attack-2.0.json", None)]
+
+
+def test_a_folder_without_bundles_names_each_set(tmp_path):
+    content = {"metadata": metadata(), "mapping_objects": [row("C-1", "T0001")]}
+    folder = data_folder(tmp_path, {SET_NAME: content})
+    (folder / "attack" / "enterprise-attack-1.0.json").unlink()
+    with pytest.raises(DataError) as caught:
+        build_catalog(folder, Sources())
+    ((problem),) = caught.value.problems
+    assert (problem.path.name, problem.field) == (SET_NAME, "metadata.attack_version")

@@ -288,34 +288,37 @@ def _add_set(
         (control.mappings if mapping.mappable else control.non_mappable).append(mapping)
 
 
+_FRAMEWORK = "metadata.mapping_framework"
+
+
 def _address_clashes(sets: list[MappingSet], releases: dict) -> list[Problem]:
     """Find names that differ but would share a folder of the site (``a b`` and ``a-b``).
 
     Folders are compared in lower case: on disks that ignore case they are one folder.
     """
-    claims: dict[tuple, tuple[str, Path]] = {}
+    claims: dict[str, tuple[str, Path]] = {}
     problems: list[Problem] = []
 
-    def claim(key: tuple, name: str, path: Path, folder: str, field: str | None) -> None:
-        first_name, first_path = claims.setdefault(key, (name, path))
+    def claim(folder: str, name: str, path: Path, field_name: str | None) -> None:
+        first_name, first_path = claims.setdefault(folder.lower(), (name, path))
         if first_name != name:
             message = (
                 f"'{name}' and '{first_name}' (in {first_path.name}) would share the "
                 f"folder {folder}; rename one of them"
             )
-            problems.append(Problem(path, message, field=field))
+            problems.append(Problem(path, message, field=field_name))
+
+    def folder(address: str) -> str:
+        return address.rsplit("/", 1)[0]
 
     for s in sets:
-        folder = urls.framework_path(s.framework).rsplit("/", 1)[0]
-        claim((folder.lower(),), s.framework, s.path, folder, "metadata.mapping_framework")
-        folder = urls.framework_path(s.framework, s.framework_version).rsplit("/", 1)[0]
-        field = "metadata.mapping_framework_version"
-        claim((folder.lower(),), s.framework_version, s.path, folder, field)
+        claim(folder(urls.framework_path(s.framework)), s.framework, s.path, _FRAMEWORK)
+        pinned = folder(urls.framework_path(s.framework, s.framework_version))
+        claim(pinned, s.framework_version, s.path, f"{_FRAMEWORK}_version")
     for release in releases.values():
-        folder = urls.matrix_path(release.domain).rsplit("/", 1)[0]
-        claim((folder.lower(),), release.domain, release.path, folder, None)
-        folder = urls.matrix_path(release.domain, release.version).rsplit("/", 1)[0]
-        claim((folder.lower(),), release.version, release.path, folder, None)
+        claim(folder(urls.matrix_path(release.domain)), release.domain, release.path, None)
+        pinned = folder(urls.matrix_path(release.domain, release.version))
+        claim(pinned, release.version, release.path, None)
     return problems
 
 
@@ -332,7 +335,7 @@ def _set_problems(sets: list[MappingSet], releases: dict, attack_dir: Path) -> l
             )
             problems.append(Problem(s.path, message, field="metadata"))
         seen.setdefault(key, s.path)
-        if releases and (s.domain, s.attack_version) not in releases:
+        if (s.domain, s.attack_version) not in releases:
             message = (
                 f"maps ATT&CK {s.domain} {s.attack_version}, but {attack_dir} holds no "
                 "bundle of that release"
