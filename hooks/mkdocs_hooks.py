@@ -18,7 +18,7 @@ from attack_mappings.errors import DataError
 from attack_mappings.generate import SiteOutput, generate_site
 from attack_mappings.model import build_catalog
 from attack_mappings.render import SiteInfo, redirect_html
-from attack_mappings.sources import FILE_NAME, load_sources
+from attack_mappings.sources import FILE_NAME, Sources, load_sources
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -45,7 +45,7 @@ class MappingsSettings(base.Config):
     """File-name patterns of mapping sets whose data-quality findings stop the build."""
 
 
-_state: dict = {"output": None, "settings": None, "data_dir": None}
+_state: dict = {"output": None, "catalog": None, "settings": None, "data_dir": None}
 
 
 def _settings(config: MkDocsConfig) -> MappingsSettings:
@@ -70,19 +70,32 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
-def on_files(files: Files, config: MkDocsConfig) -> Files:
-    start = time.perf_counter()
+def on_pre_build(config: MkDocsConfig) -> None:
+    # NOTE: the data is read and checked here, before MkDocs empties the site folder:
+    # input the site cannot be built from leaves the last good build as it was.
+    _state["output"] = _state["catalog"] = None
     data_dir: Path = _state["data_dir"]
     if not (data_dir / "attack").is_dir() or not (data_dir / "mappings").is_dir():
         raise PluginError(
             f"{data_dir}: expected the folders attack/ and mappings/ in the data folder"
         )
+    problems = []
     try:
         sources = load_sources(*_state["sources"])
-        catalog = build_catalog(data_dir, sources, tuple(_state["settings"].strict_sets))
     except DataError as error:
-        raise PluginError(error.summary()) from None
-    output = generate_site(catalog, SiteInfo(config.site_name, config.site_url or ""))
+        problems, sources = error.problems, Sources()
+    try:
+        _state["catalog"] = build_catalog(data_dir, sources, tuple(_state["settings"].strict_sets))
+    except DataError as error:
+        problems += error.problems
+    if problems:
+        raise PluginError(DataError(problems=problems).summary())
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    start = time.perf_counter()
+    site = SiteInfo(config.site_name, config.site_url or "")
+    output = generate_site(_state["catalog"], site)
     _state["output"] = output
 
     for path in output.pages:

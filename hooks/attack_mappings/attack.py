@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DataError
+from .errors import DataError, Problem
 
 log = logging.getLogger("mkdocs.plugins.attack_mappings.attack")
 
@@ -121,7 +121,13 @@ def _identify(path: Path, objects: list[dict]) -> tuple[str, str]:
     """Return the (domain, version) a bundle holds, from its collection object or file name."""
     for obj in objects:
         if obj.get("type") == "x-mitre-collection" and obj.get("x_mitre_version"):
-            domains = {d for o in objects[:50] for d in o.get("x_mitre_domains") or ()}
+            domains = {
+                d
+                for o in objects[:50]
+                if isinstance(o.get("x_mitre_domains"), list)
+                for d in o["x_mitre_domains"]
+                if isinstance(d, str)
+            }
             match = _FILE_NAME.match(path.name)
             domain = match["domain"] if match else ""
             if len(domains) == 1:
@@ -174,6 +180,55 @@ def _tactic_order(objects: list[dict], tactics: dict[str, Tactic]) -> list[Tacti
     return ordered
 
 
+# The shape of what is read, by object type: fields that are text, fields that are lists
+# of objects (their entries' fields are text) or lists of text.
+_SHAPES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "relationship": (("source_ref", "target_ref", "relationship_type", "description"), (), ()),
+    "attack-pattern": (
+        ("name", "description", "modified"),
+        ("external_references", "kill_chain_phases"),
+        ("x_mitre_platforms",),
+    ),
+    "x-mitre-tactic": (("name", "description", "x_mitre_shortname"), ("external_references",), ()),
+    "course-of-action": (("name", "description"), ("external_references",), ()),
+    "x-mitre-matrix": ((), (), ("tactic_refs",)),
+}
+_ENTRY_TEXT = ("source_name", "external_id", "url", "description", "phase_name")
+
+
+def _shape_problem(obj: object) -> str | None:
+    """Say what of an object's shape the loader cannot read, if anything."""
+    if not isinstance(obj, dict):
+        return "is not a JSON object"
+    if not isinstance(obj.get("type"), str) or not isinstance(obj.get("id"), str):
+        return "has no text 'type' and 'id'"
+    texts, object_lists, text_lists = _SHAPES.get(obj["type"], ((), (), ()))
+    for key in texts:
+        if obj.get(key) is not None and not isinstance(obj[key], str):
+            return f"field '{key}' is not text"
+    for key in object_lists + text_lists:
+        kind = dict if key in object_lists else str
+        value = obj.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(item, kind) for item in value):
+            return f"field '{key}' is not a list of {'objects' if kind is dict else 'text'}"
+        for item in value if kind is dict else ():
+            if not all(isinstance(item.get(k), str | None) for k in _ENTRY_TEXT):
+                return f"field '{key}' has an entry whose fields are not all text"
+    return None
+
+
+def _shape_problems(path: Path, objects: list) -> list[Problem]:
+    """Check the objects before reading them: a hand-made bundle may hold anything."""
+    problems = []
+    for index, obj in enumerate(objects):
+        problem = _shape_problem(obj)
+        if problem:
+            name = obj.get("id") if isinstance(obj, dict) else None
+            label = f"object '{name}'" if isinstance(name, str) else "the object"
+            problems.append(Problem(path, f"{label} {problem}", field=f"objects.{index}"))
+    return problems
+
+
 def parse_release(path: Path, bundle: dict) -> Release:
     """Build a release from a parsed STIX bundle."""
     objects = bundle.get("objects")
@@ -181,6 +236,9 @@ def parse_release(path: Path, bundle: dict) -> Release:
         raise DataError(
             path, "not a STIX bundle: expected an object of type 'bundle' with 'objects'"
         )
+    problems = _shape_problems(path, objects)
+    if problems:
+        raise DataError(problems=problems)
     domain, version = _identify(path, objects)
 
     by_stix: dict[str, Technique | Mitigation] = {}
@@ -270,6 +328,8 @@ def load_release(path: Path) -> Release:
         raise DataError(path, f"cannot read the file: {error}") from None
     except json.JSONDecodeError as error:
         raise DataError(path, f"not valid JSON: {error.msg}", line=error.lineno) from None
+    except RecursionError:
+        raise DataError(path, "not valid JSON: nested too deeply") from None
     if not isinstance(bundle, dict):
         raise DataError(path, "not a STIX bundle: the file holds no JSON object")
     release = parse_release(path, bundle)

@@ -6,6 +6,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+# Control characters from the data would move the cursor, recolour or clear a terminal.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Return text for a terminal: control characters (newlines too) written as ``\\x07``."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match[0]):02x}", text)
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -34,7 +42,7 @@ class Problem:
         return ", ".join(parts)
 
     def __str__(self) -> str:
-        return f"{self.where()}: {self.message}"
+        return printable(f"{self.where()}: {self.message}")
 
 
 class DataError(Exception):

@@ -12,7 +12,7 @@ from typing import Any
 import jsonschema
 
 from .errors import DataError, Problem
-from .yamlfile import mapping_child, node_line, read_yaml
+from .yamlfile import mapping_child, node_at, node_line, read_yaml
 
 log = logging.getLogger("mkdocs.plugins.attack_mappings.mappings")
 
@@ -159,28 +159,41 @@ def _validator() -> jsonschema.protocols.Validator:
     return cls(_inline_refs(schema, schema.get("$defs", {})))
 
 
+def _short(message: str, limit: int = 300) -> str:
+    """Shorten a message that quotes a long value, keeping its start and its verdict."""
+    if len(message) <= limit:
+        return message
+    return f"{message[: limit // 2]} … {message[-limit // 3 :]}"
+
+
+def _field_path(error: jsonschema.ValidationError) -> list[Any]:
+    """Return the path to the field an error is about: a missing or unexpected key included."""
+    where = list(error.absolute_path)
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    if error.validator == "required":
+        missing = [key for key in error.validator_value if key not in instance]
+        return where + missing[:1]
+    if error.validator == "additionalProperties":
+        known = error.schema.get("properties", {})
+        extra = [key for key in instance if key not in known]
+        return where + extra[:1]
+    return where
+
+
 def _schema_problems(path: Path, data: Any, root: Any) -> list[Problem]:
     """Return every way the data breaks the layout, located by line, row and field."""
     problems = []
-    rows_node = mapping_child(root, "mapping_objects")
     for error in _validator().iter_errors(data):
-        where = list(error.absolute_path)
-        row = field_name = None
-        node = root
-        if where[:1] == ["mapping_objects"] and len(where) >= 2:
-            row = where[1] + 1
-            node = rows_node.value[where[1]] if rows_node is not None else None
-            field_name = str(where[2]) if len(where) > 2 else None
-            if field_name and mapping_child(node, field_name) is not None:
-                node = mapping_child(node, field_name)
-        elif where:
-            field_name = ".".join(str(part) for part in where)
-            node = mapping_child(mapping_child(root, str(where[0])), str(where[-1])) or node
-        message = error.message
-        if error.validator == "required":
-            field_name = field_name or str(error.message).split("'")[1]
-        problems.append(Problem(path, message, node_line(node), row, field_name))
-    return problems
+        where = _field_path(error)
+        row = None
+        if where[:1] == ["mapping_objects"] and len(where) >= 2 and isinstance(where[1], int):
+            row, field_parts = where[1] + 1, where[2:]
+        else:
+            field_parts = where
+        field_name = ".".join(str(part) for part in field_parts) or None
+        line = node_line(node_at(root, where))
+        problems.append(Problem(path, _short(error.message), line, row, field_name))
+    return sorted(problems, key=lambda p: (p.line or 0, p.row or 0, p.field or ""))
 
 
 def _text(value: Any) -> str:
@@ -223,9 +236,10 @@ def parse_mapping_set(path: Path, data: Any, root: Any = None) -> MappingSet:
     if problems:
         raise DataError(problems=problems)
     meta = data["metadata"]
+    # Keys may be numbers in YAML (``1: {...}``); rows name them as text.
     mapping_types = {
-        key: MappingType(
-            key, _text((value or {}).get("name")), _text((value or {}).get("description"))
+        str(key): MappingType(
+            str(key), _text((value or {}).get("name")), _text((value or {}).get("description"))
         )
         for key, value in (meta.get("mapping_types") or {}).items()
     }

@@ -5,11 +5,14 @@ from __future__ import annotations
 import fnmatch
 import logging
 import re
+import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from . import urls
 from .attack import Release, Technique, load_release
 from .errors import DataError, Problem, natural_key
 from .mappings import NON_MAPPABLE, Mapping, MappingSet, load_mapping_set
@@ -139,11 +142,16 @@ def _version_order(version: str) -> tuple:
     return (1, 0, natural_key(version))
 
 
+def _visible(paths: Iterable[Path]) -> list[Path]:
+    """Skip hidden files: editors' lock files (``.#x.yaml``), macOS's ``._x.yaml``."""
+    return sorted(path for path in paths if not path.name.startswith("."))
+
+
 def load_releases(attack_dir: Path) -> dict[tuple[str, str], Release]:
     """Read every STIX bundle of a folder, each once."""
     releases: dict[tuple[str, str], Release] = {}
     problems: list[Problem] = []
-    for path in sorted(attack_dir.glob("*.json")):
+    for path in _visible(attack_dir.glob("*.json")):
         try:
             release = load_release(path)
         except DataError as error:
@@ -162,7 +170,7 @@ def load_releases(attack_dir: Path) -> dict[tuple[str, str], Release]:
 def load_sets(mappings_dir: Path) -> list[MappingSet]:
     """Read every mapping file of a folder, reporting all broken files together."""
     sets, problems = [], []
-    for path in sorted(mappings_dir.glob("*.y*ml")):
+    for path in _visible(mappings_dir.glob("*.y*ml")):
         try:
             sets.append(load_mapping_set(path))
         except DataError as error:
@@ -209,6 +217,12 @@ def _check_agreement(mapping_set: MappingSet, rows: list[Mapping]) -> None:
                 f"row {first.row} '{first.control_name}'"
             )
             mapping_set.flag(mapping, message, "capability_description")
+        if first.group_id != mapping.group_id:
+            message = (
+                f"puts {mapping.control_id} in group '{mapping.group_id or ''}', "
+                f"row {first.row} in '{first.group_id or ''}'"
+            )
+            mapping_set.flag(mapping, message, "capability_group")
         score = mapping.attributes.get("score_value")
         if not (score and mapping.technique_id):
             continue
@@ -243,6 +257,11 @@ def _check_rows(mapping_set: MappingSet, release: Release) -> list[Mapping]:
     return kept
 
 
+def _group(version: FrameworkVersion, group_id: str) -> Group:
+    """Return a group of the version, made when only rows name it (not the metadata)."""
+    return version.groups.setdefault(group_id, Group(group_id, group_id))
+
+
 def _add_set(
     version: FrameworkVersion, mapping_set: MappingSet, rows: list[Mapping], catalog: Catalog
 ) -> None:
@@ -259,30 +278,97 @@ def _add_set(
             control = Control(mapping.control_id, mapping.control_name, mapping.group_id, version)
             version.controls[control.id] = control
             if mapping.group_id:
-                group = version.groups.setdefault(
-                    mapping.group_id, Group(mapping.group_id, mapping.group_id)
-                )
+                _group(version, mapping.group_id).controls.append(control)
+        elif mapping.group_id and mapping.group_id != control.group_id:
+            # A flagged defect: the control is listed in both groups, so that the group
+            # this row links to has a page that lists it.
+            group = _group(version, mapping.group_id)
+            if control not in group.controls:
                 group.controls.append(control)
         (control.mappings if mapping.mappable else control.non_mappable).append(mapping)
 
 
-def build_catalog(data_dir: Path, sources: Sources, strict_sets: tuple[str, ...] = ()) -> Catalog:
-    """Load a data folder and cross-reference it, or raise ``DataError`` with every problem."""
-    releases = load_releases(data_dir / "attack")
-    sets = load_sets(data_dir / "mappings")
-    problems = []
-    for mapping_set in sets:
-        if (mapping_set.domain, mapping_set.attack_version) not in releases:
-            problems.append(
-                Problem(
-                    mapping_set.path,
-                    f"maps ATT&CK {mapping_set.domain} {mapping_set.attack_version}, but "
-                    f"{data_dir / 'attack'} holds no bundle of that release",
-                    field="metadata.attack_version",
-                )
+_FRAMEWORK = "metadata.mapping_framework"
+
+
+def _address_clashes(sets: list[MappingSet], releases: dict) -> list[Problem]:
+    """Find names that differ but would share a folder of the site (``a b`` and ``a-b``).
+
+    Folders are compared in lower case: on disks that ignore case they are one folder.
+    """
+    claims: dict[str, tuple[str, Path]] = {}
+    problems: list[Problem] = []
+
+    def claim(folder: str, name: str, path: Path, field_name: str | None) -> None:
+        first_name, first_path = claims.setdefault(folder.lower(), (name, path))
+        if first_name != name:
+            message = (
+                f"'{name}' and '{first_name}' (in {first_path.name}) would share the "
+                f"folder {folder}; rename one of them"
             )
+            problems.append(Problem(path, message, field=field_name))
+
+    def folder(address: str) -> str:
+        return address.rsplit("/", 1)[0]
+
+    for s in sets:
+        claim(folder(urls.framework_path(s.framework)), s.framework, s.path, _FRAMEWORK)
+        pinned = folder(urls.framework_path(s.framework, s.framework_version))
+        claim(pinned, s.framework_version, s.path, f"{_FRAMEWORK}_version")
+    for release in releases.values():
+        claim(folder(urls.matrix_path(release.domain)), release.domain, release.path, None)
+        pinned = folder(urls.matrix_path(release.domain, release.version))
+        claim(pinned, release.version, release.path, None)
+    return problems
+
+
+def _set_problems(sets: list[MappingSet], releases: dict, attack_dir: Path) -> list[Problem]:
+    """Find sets without their release, and files that repeat another file's set."""
+    problems = []
+    seen: dict[tuple, Path] = {}
+    for s in sets:
+        key = (s.framework, s.framework_version, s.domain, s.attack_version)
+        if key in seen:
+            message = (
+                f"maps {s.framework} {s.framework_version} to ATT&CK {s.domain} "
+                f"{s.attack_version}, as {seen[key].name} does: one file per set"
+            )
+            problems.append(Problem(s.path, message, field="metadata"))
+        seen.setdefault(key, s.path)
+        if (s.domain, s.attack_version) not in releases:
+            message = (
+                f"maps ATT&CK {s.domain} {s.attack_version}, but {attack_dir} holds no "
+                "bundle of that release"
+            )
+            problems.append(Problem(s.path, message, field="metadata.attack_version"))
+    return problems + _address_clashes(sets, releases)
+
+
+def load_data(data_dir: Path) -> tuple[dict[tuple[str, str], Release], list[MappingSet]]:
+    """Read every bundle and mapping file; raise one ``DataError`` listing all problems."""
+    problems: list[Problem] = []
+    releases: dict[tuple[str, str], Release] = {}
+    sets: list[MappingSet] = []
+    try:
+        releases = load_releases(data_dir / "attack")
+    except DataError as error:
+        problems += error.problems
+    try:
+        sets = load_sets(data_dir / "mappings")
+    except DataError as error:
+        problems += error.problems
+    if not problems:
+        problems = _set_problems(sets, releases, data_dir / "attack")
     if problems:
         raise DataError(problems=problems)
+    return releases, sets
+
+
+def build_catalog(data_dir: Path, sources: Sources, strict_sets: tuple[str, ...] = ()) -> Catalog:
+    """Load a data folder and cross-reference it, or raise ``DataError`` with every problem."""
+    start = time.perf_counter()
+    releases, sets = load_data(data_dir)
+    problems = []
 
     catalog = Catalog(releases, {}, sources)
     for release in sorted(releases.values(), key=lambda r: natural_key(r.version)):
@@ -319,10 +405,11 @@ def build_catalog(data_dir: Path, sources: Sources, strict_sets: tuple[str, ...]
                 group.controls.sort(key=lambda c: natural_key(c.id))
     catalog.frameworks = dict(sorted(catalog.frameworks.items(), key=lambda kv: kv[1].name.lower()))
     log.info(
-        "Loaded %d ATT&CK releases and %d mapping sets (%d rows) from %s",
+        "Loaded %d ATT&CK releases and %d mapping sets (%d rows) from %s in %.2f s",
         len(releases),
         len(sets),
         sum(len(s.rows) for s in sets),
         data_dir,
+        time.perf_counter() - start,
     )
     return catalog

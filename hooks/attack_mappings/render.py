@@ -123,6 +123,7 @@ class Renderer:
             here=path,
             **context,
         )
+        # The table of contents holds the headings' text, not their HTML.
         toc = [
             (int(level), anchor, html_unescape(_TAG.sub("", text)).strip())
             for level, anchor, text in _HEADING.findall(html)

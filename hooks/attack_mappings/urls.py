@@ -56,28 +56,46 @@ def id_slug(identifier: str) -> str:
     kept = (
         readable == identifier
         and not any(ch.islower() for ch in identifier)
-        and readable.split(".")[0].upper() not in _WINDOWS_RESERVED
+        and not _refused(readable)
+        # techniques/ and tactics/ hold an index.html, which INDEX.html is on some disks.
+        and readable.upper() != "INDEX"
     )
     if kept and readable:
         return readable
-    digest = hashlib.sha256(identifier.encode("utf-8")).hexdigest()[:8]
-    return f"{readable or 'id'}~{digest}"
+    return _hashed(readable or "id", identifier)
+
+
+def _hashed(readable: str, text: str) -> str:
+    """Return ``readable~`` plus eight hex digits of the text's SHA-256."""
+    if readable.split(".")[0].upper() in _WINDOWS_RESERVED:
+        readable = "_" + readable  # Windows refuses con.txt~12345678 as it does CON.
+    return f"{readable}~{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}"
+
+
+def _refused(segment: str) -> bool:
+    """Whether a disk or the site itself would refuse a folder or file of this name.
+
+    Windows refuses ``CON``, ``NUL`` and the like, with or without an extension; a
+    folder named ``index.html`` would stand where the site writes a page.
+    """
+    return segment.split(".")[0].upper() in _WINDOWS_RESERVED or segment.lower().endswith(".html")
 
 
 @lru_cache(maxsize=1024)
 def name_slug(name: str) -> str:
     """Return the path segment for a framework or domain name: lower case, safe characters."""
     slug = _UNSAFE.sub("-", name.strip().lower()).strip("-.")
-    return slug or "x~" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    if not slug or _refused(slug):
+        return _hashed(slug or "x", name)
+    return slug
 
 
 @lru_cache(maxsize=1024)
 def version_slug(version: str) -> str:
     """Return the path segment for a version: ``12/12/2024`` becomes ``12-12-2024``."""
     slug = _UNSAFE.sub("-", version.strip()).strip("-.")
-    if not slug or slug.lower() in RESERVED_SEGMENTS:
-        digest = hashlib.sha256(version.encode("utf-8")).hexdigest()[:8]
-        slug = f"{slug or 'v'}~{digest}"
+    if not slug or slug.lower() in RESERVED_SEGMENTS or _refused(slug):
+        slug = _hashed(slug or "v", version)
     return slug
 
 
