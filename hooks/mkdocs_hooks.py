@@ -17,12 +17,14 @@ from pathlib import Path
 from attack_mappings.errors import DataError
 from attack_mappings.generate import SiteOutput, generate_site
 from attack_mappings.model import build_catalog
-from attack_mappings.render import SiteInfo, redirect_html
+from attack_mappings.render import SiteInfo
+from attack_mappings.side_files import SideFiles
 from attack_mappings.sources import FILE_NAME, Sources, load_sources
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -95,7 +97,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     start = time.perf_counter()
     site = SiteInfo(config.site_name, config.site_url or "")
-    output = generate_site(_state["catalog"], site)
+    output = generate_site(_state["catalog"], site, downloads=False)
     _state["output"] = output
 
     for path in output.pages:
@@ -105,10 +107,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                 f"docs/{src}: this address belongs to a generated page; rename the file"
             )
         files.append(File.generated(config, src, content="", inclusion=InclusionLevel.NOT_IN_NAV))
-    for path, redirect in output.redirects.items():
-        files.append(File.generated(config, path, content=redirect_html(path, redirect.target)))
-    for path, download in output.files.items():
-        files.append(File.generated(config, path, content=download.content))
+    for path in output.redirects:
+        if files.get_file_from_path(path) is not None:
+            raise PluginError(f"docs/{path}: this address belongs to a generated redirect")
+    # Redirects and downloads are written beside MkDocs' work, in a second process
+    # where the platform allows: see attack_mappings/side_files.py.
+    _state["side_files"] = SideFiles(
+        Path(config.site_dir), output.redirects.values(), _state["catalog"], site
+    )
     log.info("Site data ready in %.2f s", time.perf_counter() - start)
     return files
 
@@ -179,6 +185,16 @@ def _nest(tokens: list[dict]) -> list[dict]:
         else:
             nested.append(token)
     return nested
+
+
+@event_priority(100)  # before the site zip is made of the finished folder
+def on_post_build(config: MkDocsConfig) -> None:
+    side_files: SideFiles | None = _state.pop("side_files", None)
+    if side_files is not None:
+        try:
+            side_files.finish()
+        except RuntimeError as error:
+            raise PluginError(str(error)) from None
 
 
 def on_serve(server, config: MkDocsConfig, builder):

@@ -217,8 +217,8 @@ def group_bars(
     """Count the active techniques each capability group's controls map, of all active ones."""
     by_group: dict[str, set[str]] = {group_id: set() for group_id in coverage.mapping_set.groups}
     for row in coverage.mapping_set.rows:
-        if row.group_id is None:
-            continue
+        if row.group_id is None or not row.control_id:
+            continue  # a group holds controls; a row without one names no group's control
         techniques = by_group.setdefault(row.group_id, set())
         if row.mappable and row.technique_id in coverage.covered:
             techniques.add(row.technique_id)

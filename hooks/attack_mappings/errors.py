@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 # Control characters from the data would move the cursor, recolour or clear a terminal.
@@ -69,6 +70,7 @@ class DataError(Exception):
         return head + ":\n" + "\n".join(f"  {problem}" for problem in self.problems)
 
 
+@lru_cache(maxsize=65536)
 def natural_key(text: str) -> tuple:
     """Sort key that orders numbers by value: ``AC-2`` < ``AC-10``, ``9.0`` < ``16.1``."""
     return tuple(

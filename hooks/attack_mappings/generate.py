@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .addresses import Addresses
@@ -43,13 +44,16 @@ class SiteOutput:
         return sorted([*self.pages, *self.redirects])
 
 
-def generate_site(catalog: Catalog, site: SiteInfo) -> SiteOutput:
-    """Render every generated page of the site."""
+def generate_site(catalog: Catalog, site: SiteInfo, *, downloads: bool = True) -> SiteOutput:
+    """Render every generated page of the site, and its downloads unless told not to."""
     start = time.perf_counter()
     renderer = Renderer(Addresses(catalog), site)
     output = SiteOutput()
-    for builder in (IndexPages, AttackPages, FrameworkPages, CoveragePages, ChangePages, Downloads):
+    for builder in (IndexPages, AttackPages, FrameworkPages, CoveragePages, ChangePages):
         for item in builder(catalog, renderer).all():
+            output.add(item)
+    if downloads:
+        for item in generate_downloads(catalog, site):
             output.add(item)
     log.info(
         "Generated %d pages, %d redirects and %d downloads in %.2f s",
@@ -59,3 +63,8 @@ def generate_site(catalog: Catalog, site: SiteInfo) -> SiteOutput:
         time.perf_counter() - start,
     )
     return output
+
+
+def generate_downloads(catalog: Catalog, site: SiteInfo) -> Iterator[FileOut]:
+    """Write every download: per mapping set, and the tables of technique and control pages."""
+    yield from Downloads(catalog, Renderer(Addresses(catalog), site)).all()
