@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
+
+from attack_mappings.errors import DataError  # noqa: E402
 
 OK, PROBLEMS, USAGE = 0, 1, 2
 
@@ -29,3 +33,18 @@ def write_atomically(path: Path, content: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def run_command(
+    parser: Callable[[], argparse.ArgumentParser],
+    run: Callable[[argparse.Namespace], int],
+    argv: list[str] | None,
+    on_data_error: int = PROBLEMS,
+) -> int:
+    """Parse the arguments, run the command, and turn a data error into its message and code."""
+    args = parser().parse_args(argv)
+    try:
+        return run(args)
+    except DataError as error:
+        say(error.summary())
+        return on_data_error

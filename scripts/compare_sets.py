@@ -13,9 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from _common import OK, PROBLEMS, USAGE, say
+from _common import OK, PROBLEMS, USAGE, run_command, say
 from attack_mappings.changes import Comparison, compare_sets
-from attack_mappings.errors import DataError
 from attack_mappings.exports import json_bytes
 from attack_mappings.mappings import Mapping, load_mapping_set
 
@@ -98,12 +97,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    try:
-        return run(args)
-    except DataError as error:
-        say(error.summary())
-        return PROBLEMS
+    return run_command(parser, run, argv)
 
 
 if __name__ == "__main__":

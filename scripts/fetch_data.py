@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import TextIO
 from urllib.parse import quote, urlsplit
 
-from _common import OK, PROBLEMS, ROOT, USAGE, say
+from _common import OK, PROBLEMS, ROOT, USAGE, run_command, say
 from attack_mappings.errors import DataError
 from attack_mappings.yamlfile import read_yaml
 
@@ -201,12 +201,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    try:
-        return run(args)
-    except DataError as error:
-        say(error.summary())
-        return USAGE
+    return run_command(parser, run, argv, on_data_error=USAGE)
 
 
 if __name__ == "__main__":

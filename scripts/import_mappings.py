@@ -11,8 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from _common import OK, PROBLEMS, USAGE, say, write_atomically
-from attack_mappings.errors import DataError
+from _common import OK, USAGE, run_command, say, write_atomically
 from attack_mappings.exports import document_yaml
 from attack_mappings.imports import (
     build_document,
@@ -110,12 +109,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    try:
-        return run(args)
-    except DataError as error:
-        say(error.summary())
-        return PROBLEMS
+    return run_command(parser, run, argv)
 
 
 if __name__ == "__main__":
