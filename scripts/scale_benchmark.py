@@ -29,10 +29,10 @@ from synthetic import CONTROLS_PER_UNIT, ROOT, ROWS_PER_UNIT, SHARED_DATA, write
 # What the hook and MkDocs log, and the number each line gives.
 PHASES = {
     "load": re.compile(r"Loaded .* in ([\d.]+) s"),
-    "generate": re.compile(r"Generated \d+ pages and \d+ redirects in ([\d.]+) s"),
+    "generate": re.compile(r"Generated \d+ pages, \d+ redirects and \d+ downloads in ([\d.]+) s"),
     "mkdocs": re.compile(r"Documentation built in ([\d.]+) seconds"),
 }
-PAGES = re.compile(r"Generated (\d+) pages and (\d+) redirects")
+PAGES = re.compile(r"Generated (\d+) pages, (\d+) redirects")
 
 
 @dataclass

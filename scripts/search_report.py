@@ -8,6 +8,7 @@ sites with indexes past about 10 MB are reported to stall; this shows where the 
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections import Counter
@@ -43,10 +44,16 @@ def report(site: Path) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    site = Path(sys.argv[1] if len(sys.argv) > 1 else "site")
-    print(report(site))
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    parser.add_argument("site", type=Path, nargs="?", default=Path("site"), help="a built site")
+    args = parser.parse_args(argv)
+    if not (args.site / "search" / "search_index.json").is_file():
+        print(f"{args.site}: no search/search_index.json; build the site first", file=sys.stderr)
+        return 2
+    print(report(args.site))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

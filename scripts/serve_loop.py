@@ -122,7 +122,7 @@ def _quiet_page(server: Server, path: str) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0].replace("\n", " "))
     parser.add_argument("--edits", type=int, default=3, help="edits to time (default 3)")
     parser.add_argument("--shared", type=Path, default=SHARED_DATA, help="reference data folder")
     parser.add_argument("--timeout", type=float, default=600)

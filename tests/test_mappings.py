@@ -174,3 +174,20 @@ def test_hostile_fixture_rows_load(tmp_path):
     assert loaded.rows[0].control_id == "../../etc/passwd"
     assert loaded.rows[0].comments == hostile("comment 0")
     assert loaded.metadata["author"] == hostile("author")
+
+
+def test_a_misspelt_field_is_a_finding_not_a_silent_column(tmp_path):
+    from attack_mappings.mappings import load_mapping_set
+
+    path = tmp_path / "typo.yaml"
+    path.write_text(
+        "metadata:\n  technology_domain: enterprise\n  attack_version: '17.1'\n"
+        "  mapping_framework: demo\n  mapping_framework_version: '1'\n"
+        "mapping_objects:\n- capability_id: C-1\n  capabilty_description: Typo\n"
+        "  mapping_type: mitigates\n  attack_object_id: T1001\n",
+        encoding="utf-8",
+    )
+    found = load_mapping_set(path).problems
+    assert len(found) == 1
+    assert found[0].field == "capabilty_description" and found[0].row == 1
+    assert "is it 'capability_description'?" in found[0].message

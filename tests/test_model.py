@@ -127,3 +127,19 @@ def test_framework_versions_are_ordered_newest_last(tmp_path):
     (data / "mappings" / "csa_ccm-4.10.yaml").write_text(json.dumps(newer))  # JSON is YAML
     catalog = build_catalog(data, Sources())
     assert [v.version for v in catalog.frameworks["csa_ccm"].versions] == ["4.1", "4.10"]
+
+
+@pytest.mark.parametrize(
+    ("older", "newer"),
+    [
+        ("12.12.2024", "07.28.2025"),
+        ("12/12/2024", "07/28/2025"),
+        ("7-28-2025", "2025-12-01"),
+        ("4.9", "4.10"),
+        ("rev4", "rev5"),
+    ],
+)
+def test_versions_written_as_dates_order_by_date(older, newer):
+    from attack_mappings.model import _version_order
+
+    assert _version_order(older) < _version_order(newer)

@@ -92,7 +92,7 @@ class Release:
 
     @property
     def label(self) -> str:
-        return f"ATT&CK {self.domain.capitalize()} {self.version}"
+        return f"ATT&CK {domain_label(self.domain)} {self.version}"
 
     @property
     def key(self) -> tuple[str, str]:
@@ -335,3 +335,8 @@ def load_release(path: Path) -> Release:
     release = parse_release(path, bundle)
     log.debug("Read %s: %d techniques", path, len(release.techniques))
     return release
+
+
+def domain_label(domain: str) -> str:
+    """Name a domain for readers: ``Enterprise``, ``Mobile``, ``ICS`` (short names are acronyms)."""
+    return domain.upper() if len(domain) <= 3 else domain.capitalize()

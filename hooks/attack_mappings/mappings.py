@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import logging
 from dataclasses import dataclass, field
@@ -203,6 +204,17 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _check_field_name(mapping_set: MappingSet, key: str, row: int, line: int | None) -> None:
+    """Flag a field that looks like a misspelt one of the layout (``capabilty_id``)."""
+    close = difflib.get_close_matches(key, CORE_FIELDS, n=1, cutoff=0.85)
+    if close:
+        message = (
+            f"unknown field '{key}', shown as an extra column: is it '{close[0]}'? "
+            "(first seen here)"
+        )
+        mapping_set.problems.append(Problem(mapping_set.path, message, line, row, key, "quality"))
+
+
 def _row(mapping_set: MappingSet, index: int, line: int | None, raw: dict) -> Mapping:
     attributes = {}
     for key, value in raw.items():
@@ -210,6 +222,7 @@ def _row(mapping_set: MappingSet, index: int, line: int | None, raw: dict) -> Ma
             attributes[key] = _text(value)
             if key not in mapping_set.extra_fields:
                 mapping_set.extra_fields.append(key)
+                _check_field_name(mapping_set, key, index + 1, line)
     references = tuple(_text(ref) for ref in raw.get("references") or () if _text(ref))
     return Mapping(
         set=mapping_set,

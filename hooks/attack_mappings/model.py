@@ -131,10 +131,18 @@ def _domain_order(domain: str) -> tuple:
 
 
 def _version_order(version: str) -> tuple:
-    """Order framework versions: by date when written as one, else naturally."""
-    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", version)
-    if match:
-        month, day, year = (int(x) for x in match.groups())
+    """Order framework versions: by date when written as one, else naturally.
+
+    Dates are month first (``07/28/2025``, ``12.12.2024``, ``7-28-2025``) or ISO
+    (``2025-07-28``), as the mapping sets write them.
+    """
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", version)
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", version)
+    if match or iso:
+        if match:
+            month, day, year = (int(x) for x in match.groups())
+        else:
+            year, month, day = (int(x) for x in iso.groups())
         try:
             return (0, date(year, month, day).toordinal(), ())
         except ValueError:

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from . import urls
 from .addresses import Addresses
+from .attack import domain_label
 from .text import plain_text
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -91,6 +92,7 @@ def _environment() -> jinja2.Environment:
     env.filters["slug"] = urls.id_slug
     env.filters["vslug"] = urls.version_slug
     env.filters["nslug"] = urls.name_slug
+    env.filters["domain"] = domain_label
     env.filters["anchor"] = anchor_text
     env.filters["plain"] = plain_text
     env.tests["safe_url"] = is_safe_url
