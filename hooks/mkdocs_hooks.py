@@ -20,6 +20,7 @@ from attack_mappings.model import build_catalog
 from attack_mappings.render import SiteInfo
 from attack_mappings.side_files import SideFiles
 from attack_mappings.sources import FILE_NAME, Sources, load_sources
+from hook_settings import load_settings
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -50,20 +51,8 @@ class MappingsSettings(base.Config):
 _state: dict = {"output": None, "catalog": None, "settings": None, "data_dir": None}
 
 
-def _settings(config: MkDocsConfig) -> MappingsSettings:
-    settings = MappingsSettings()
-    settings.load_dict(dict(config.extra.get("mappings") or {}))
-    errors, warnings = settings.validate()
-    for key, warning in warnings:
-        log.warning("mkdocs.yml, extra.mappings.%s: %s", key, warning)
-    if errors:
-        key, error = errors[0]
-        raise PluginError(f"mkdocs.yml, extra.mappings.{key}: {error}")
-    return settings
-
-
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    settings = _settings(config)
+    settings = load_settings(config, "mappings", MappingsSettings)
     root = Path(config.config_file_path or ".").resolve().parent
     data_dir = Path(os.environ.get("MAPPINGS_DATA_DIR") or settings.data_dir)
     _state["settings"] = settings

@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 
 from attack_mappings.sitezip import zip_site
+from hook_settings import load_settings
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -41,15 +42,7 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    settings = OfflineSettings()
-    settings.load_dict(dict(config.extra.get("offline") or {}))
-    errors, warnings = settings.validate()
-    for key, warning in warnings:
-        log.warning("mkdocs.yml, extra.offline.%s: %s", key, warning)
-    if errors:
-        key, error = errors[0]
-        raise PluginError(f"mkdocs.yml, extra.offline.{key}: {error}")
-    _state["settings"] = settings
+    _state["settings"] = load_settings(config, "offline", OfflineSettings)
     _state["root"] = Path(config.config_file_path or ".").resolve().parent
     return config
 
