@@ -73,22 +73,6 @@ def test_bundle_without_collection_needs_a_telling_name(tmp_path):
     assert "<domain>-attack-<version>.json" in str(error.value)
 
 
-@pytest.mark.parametrize(
-    ("content", "expected"),
-    [
-        ("{not json", "not valid JSON"),
-        ("[1, 2]", "no JSON object"),
-        ('{"type": "indicator"}', "not a STIX bundle"),
-    ],
-)
-def test_broken_bundles_name_the_file(tmp_path, content, expected):
-    path = tmp_path / "enterprise-attack-1.0.json"
-    path.write_text(content)
-    with pytest.raises(DataError) as error:
-        load_release(path)
-    assert expected in str(error.value) and str(path) in str(error.value)
-
-
 def test_mobile_and_ics_load():
     needs_shared_data()
     mobile = load_release(SHARED_DATA / "attack" / "mobile-attack-16.1.json")

@@ -63,6 +63,7 @@ def test_objects_of_the_wrong_shape_are_named(tmp_path, objects, message):
         ('{"type": "bundle", "objects": [NaN', "not valid JSON: Expecting ',' delimiter"),
         ("[]", "not a STIX bundle: the file holds no JSON object"),
         ('{"type": "bundle", "objects": {}}', "not a STIX bundle: expected an object of type"),
+        ('{"type": "indicator"}', "not a STIX bundle: expected an object of type"),
     ],
 )
 def test_files_that_are_not_bundles_say_so(tmp_path, content, message):
@@ -71,6 +72,7 @@ def test_files_that_are_not_bundles_say_so(tmp_path, content, message):
     with pytest.raises(DataError) as caught:
         load_release(path)
     assert caught.value.problems[0].message.startswith(message)
+    assert str(path) in str(caught.value)
 
 
 def test_the_hostile_bundle_reads_with_its_text_unchanged(tmp_path):

@@ -20,19 +20,12 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from .mappings import Mapping, MappingSet
+from .mappings import CORE_FIELDS, Mapping, MappingSet
 
 log = logging.getLogger("mkdocs.plugins.attack_mappings.exports")
 
 # Columns before and after the set's own extra fields (score_category, score_value ...).
-LEAD_COLUMNS = (
-    "capability_id",
-    "capability_description",
-    "capability_group",
-    "mapping_type",
-    "attack_object_id",
-    "attack_object_name",
-)
+LEAD_COLUMNS = CORE_FIELDS[:6]  # control, group, type and technique fields
 TAIL_COLUMNS = ("status", "comments", "references")
 
 # Columns naming the set of a row, in tables that mix sets (a technique's, a control's).

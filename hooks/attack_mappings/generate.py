@@ -39,10 +39,6 @@ class SiteOutput:
         else:
             self.files[path] = item
 
-    def addresses(self) -> list[str]:
-        """Every page and redirect address the site publishes, sorted."""
-        return sorted([*self.pages, *self.redirects])
-
 
 def generate_site(catalog: Catalog, site: SiteInfo, *, downloads: bool = True) -> SiteOutput:
     """Render every generated page of the site, and its downloads unless told not to."""

@@ -165,11 +165,6 @@ def redirect_html(path: str, target: str) -> str:
     )
 
 
-def markup(html: str) -> Markup:
-    """Mark HTML this package produced as safe for templates."""
-    return Markup(html)
-
-
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9._&-]+")
 
 
