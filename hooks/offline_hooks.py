@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from attack_mappings.sitezip import zip_site
+from attack_mappings.sitezip import SiteZip
 from hook_settings import load_settings
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -19,6 +19,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.plugins.attack_mappings.offline")
 
@@ -33,7 +34,7 @@ class OfflineSettings(base.Config):
     """Site address of the zip of the whole site; empty for none."""
 
 
-_state: dict = {"settings": None, "root": None, "serving": False}
+_state: dict = {"settings": None, "root": None, "serving": False, "zip": None}
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -61,13 +62,33 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if settings.zip:
         # Written after the build; listed now so that pages may link to it.
         files.append(File.generated(config, settings.zip, content=b""))
+        if not _state["serving"]:
+            site_dir = Path(config.site_dir)
+            _state["zip"] = SiteZip(site_dir, site_dir / settings.zip, Path(settings.zip).stem)
     return files
+
+
+@event_priority(-200)  # the page as written, after every other hook has changed it
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    site_zip: SiteZip | None = _state["zip"]
+    if site_zip is not None and output.strip():  # MkDocs writes no empty page
+        site_zip.add(page.file.dest_uri, output.encode("utf-8"))
+    return output
 
 
 @event_priority(-200)  # after the offline plugin writes the search index script
 def on_post_build(config: MkDocsConfig) -> None:
-    settings: OfflineSettings = _state["settings"]
-    if not settings.zip or _state["serving"]:
-        return
-    site_dir = Path(config.site_dir)
-    zip_site(site_dir, site_dir / settings.zip, Path(settings.zip).stem)
+    site_zip: SiteZip | None = _state.pop("zip", None)
+    _state["zip"] = None
+    if site_zip is not None:
+        try:
+            site_zip.finish()
+        except (OSError, RuntimeError) as error:
+            raise PluginError(f"writing the site zip failed: {error}") from None
+
+
+def on_build_error(error: Exception) -> None:
+    site_zip: SiteZip | None = _state.pop("zip", None)
+    _state["zip"] = None
+    if site_zip is not None:
+        site_zip.abandon()

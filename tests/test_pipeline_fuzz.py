@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
+from attack_mappings import mappings
 from attack_mappings.errors import DataError
 from attack_mappings.generate import generate_site
 from attack_mappings.model import build_catalog
@@ -96,3 +97,13 @@ def test_any_mapping_set_stops_with_a_data_error_or_renders(content):
         event("rendered")
     for path in [*output.pages, *output.redirects]:
         assert posixpath.normpath(path) == path and not path.startswith(("/", ".."))
+
+
+@settings(max_examples=int(os.environ.get("MX_FUZZ_EXAMPLES", "60")) * 5, deadline=None)
+@given(_SET | st.dictionaries(_TEXT, _VALUE, max_size=3))
+def test_the_quick_schema_check_agrees_with_the_full_one(content):
+    # Files the quick check passes are never checked by jsonschema: the two must agree.
+    quick = mappings._valid()(content)
+    full = not any(True for _ in mappings._validator().iter_errors(content))
+    event("valid" if full else "invalid")
+    assert quick == full

@@ -6,18 +6,23 @@ import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 
 from .addresses import Addresses
 from .attack_pages import AttackPages
 from .changes import ChangePages
 from .coverage_pages import CoveragePages
 from .downloads import Downloads
+from .forked import Forked, can_fork
 from .framework_pages import FrameworkPages
 from .index_pages import IndexPages
 from .model import Catalog
 from .render import FileOut, PageOut, Redirect, Renderer, SiteInfo
 
 log = logging.getLogger("mkdocs.plugins.attack_mappings.generate")
+
+
+Item = PageOut | Redirect | FileOut
 
 
 @dataclass(slots=True)
@@ -40,14 +45,39 @@ class SiteOutput:
             self.files[path] = item
 
 
-def generate_site(catalog: Catalog, site: SiteInfo, *, downloads: bool = True) -> SiteOutput:
-    """Render every generated page of the site, and its downloads unless told not to."""
+# Page builders, in the order their pages are listed.
+BUILDERS = (IndexPages, AttackPages, FrameworkPages, CoveragePages, ChangePages)
+# Technique, tactic and release pages take about half the rendering time: with two
+# processes, one renders these while the other renders the rest.
+_SECOND_PROCESS = (AttackPages,)
+
+
+def _render(catalog: Catalog, renderer: Renderer, builders: tuple) -> list[list[Item]]:
+    return [list(builder(catalog, renderer).all()) for builder in builders]
+
+
+def generate_site(
+    catalog: Catalog, site: SiteInfo, *, downloads: bool = True, parallel: bool = False
+) -> SiteOutput:
+    """Render every generated page of the site, and its downloads unless told not to.
+
+    With ``parallel``, a forked second process renders part of the pages (see
+    forked.py); the output is the same either way.
+    """
     start = time.perf_counter()
     renderer = Renderer(Addresses(catalog), site)
+    if parallel and can_fork():
+        there = [b for b in BUILDERS if b in _SECOND_PROCESS]
+        here = [b for b in BUILDERS if b not in _SECOND_PROCESS]
+        work = Forked(_render, catalog, renderer, tuple(there))
+        parts = dict(zip(here, _render(catalog, renderer, tuple(here)), strict=True))
+        parts.update(zip(there, work.result(), strict=True))
+        items = [parts[builder] for builder in BUILDERS]
+    else:
+        items = _render(catalog, renderer, BUILDERS)
     output = SiteOutput()
-    for builder in (IndexPages, AttackPages, FrameworkPages, CoveragePages, ChangePages):
-        for item in builder(catalog, renderer).all():
-            output.add(item)
+    for item in chain.from_iterable(items):
+        output.add(item)
     if downloads:
         for item in generate_downloads(catalog, site):
             output.add(item)

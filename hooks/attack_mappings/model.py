@@ -15,6 +15,7 @@ from pathlib import Path
 from . import urls
 from .attack import Release, Technique, load_release
 from .errors import DataError, Problem, natural_key
+from .forked import Forked
 from .mappings import NON_MAPPABLE, Mapping, MappingSet, load_mapping_set
 from .sources import Sources
 
@@ -352,19 +353,30 @@ def _set_problems(sets: list[MappingSet], releases: dict, attack_dir: Path) -> l
     return problems + _address_clashes(sets, releases)
 
 
-def load_data(data_dir: Path) -> tuple[dict[tuple[str, str], Release], list[MappingSet]]:
-    """Read every bundle and mapping file; raise one ``DataError`` listing all problems."""
+def _read_sets(mappings_dir: Path) -> tuple[list[MappingSet], list[Problem]]:
+    try:
+        return load_sets(mappings_dir), []
+    except DataError as error:
+        return [], error.problems
+
+
+def load_data(
+    data_dir: Path, *, parallel: bool = False
+) -> tuple[dict[tuple[str, str], Release], list[MappingSet]]:
+    """Read every bundle and mapping file; raise one ``DataError`` listing all problems.
+
+    With ``parallel``, a forked second process reads the mapping files while this one
+    reads the bundles (see forked.py).
+    """
     problems: list[Problem] = []
     releases: dict[tuple[str, str], Release] = {}
-    sets: list[MappingSet] = []
+    reading = Forked(_read_sets, data_dir / "mappings") if parallel else None
     try:
         releases = load_releases(data_dir / "attack")
     except DataError as error:
         problems += error.problems
-    try:
-        sets = load_sets(data_dir / "mappings")
-    except DataError as error:
-        problems += error.problems
+    sets, set_problems = reading.result() if reading else _read_sets(data_dir / "mappings")
+    problems += set_problems
     if not problems:
         problems = _set_problems(sets, releases, data_dir / "attack")
     if problems:
@@ -372,10 +384,12 @@ def load_data(data_dir: Path) -> tuple[dict[tuple[str, str], Release], list[Mapp
     return releases, sets
 
 
-def build_catalog(data_dir: Path, sources: Sources, strict_sets: tuple[str, ...] = ()) -> Catalog:
+def build_catalog(
+    data_dir: Path, sources: Sources, strict_sets: tuple[str, ...] = (), *, parallel: bool = False
+) -> Catalog:
     """Load a data folder and cross-reference it, or raise ``DataError`` with every problem."""
     start = time.perf_counter()
-    releases, sets = load_data(data_dir)
+    releases, sets = load_data(data_dir, parallel=parallel)
     problems = []
 
     catalog = Catalog(releases, {}, sources)

@@ -9,11 +9,12 @@ elsewhere it happens in this process when ``finish`` is called.
 from __future__ import annotations
 
 import logging
-import multiprocessing
+import posixpath
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from .forked import Forked
 from .generate import generate_downloads
 from .model import Catalog
 from .render import Redirect, SiteInfo, redirect_html
@@ -21,12 +22,16 @@ from .render import Redirect, SiteInfo, redirect_html
 log = logging.getLogger("mkdocs.plugins.attack_mappings.side_files")
 
 
-def _write(site_dir: Path, path: str, content: bytes) -> None:
-    target = site_dir / path
-    if not target.resolve().is_relative_to(site_dir.resolve()):
+def _write(site_dir: Path, path: str, content: bytes, folders: set[str]) -> None:
+    # Addresses come from urls.py, which never makes these; checked as text, since
+    # resolving thousands of paths on disk took a second.
+    if posixpath.isabs(path) or posixpath.normpath(path) != path or path.startswith(".."):
         raise ValueError(f"{path}: would be written outside {site_dir}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(content)
+    folder = posixpath.dirname(path)
+    if folder not in folders:
+        (site_dir / folder).mkdir(parents=True, exist_ok=True)
+        folders.add(folder)
+    (site_dir / path).write_bytes(content)
 
 
 def write_side_files(
@@ -34,11 +39,13 @@ def write_side_files(
 ) -> None:
     """Write every redirect stub and every download of the site."""
     start = time.perf_counter()
+    folders: set[str] = set()
     for redirect in redirects:
-        _write(site_dir, redirect.path, redirect_html(redirect.path, redirect.target).encode())
+        html = redirect_html(redirect.path, redirect.target).encode()
+        _write(site_dir, redirect.path, html, folders)
     count = 0
     for download in generate_downloads(catalog, site):
-        _write(site_dir, download.path, download.content)
+        _write(site_dir, download.path, download.content, folders)
         count += 1
     log.info(
         "Wrote %d redirects and %d downloads in %.2f s",
@@ -54,21 +61,8 @@ class SideFiles:
     def __init__(
         self, site_dir: Path, redirects: Iterable[Redirect], catalog: Catalog, site: SiteInfo
     ) -> None:
-        self._args = (site_dir, list(redirects), catalog, site)
-        self._worker = None
-        if "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            self._worker = context.Process(target=write_side_files, args=self._args, daemon=True)
-            self._worker.start()
+        self._work = Forked(write_side_files, site_dir, list(redirects), catalog, site)
 
     def finish(self) -> None:
         """Wait for the files to be written; raise ``RuntimeError`` if that failed."""
-        if self._worker is None:
-            write_side_files(*self._args)
-            return
-        self._worker.join()
-        if self._worker.exitcode != 0:
-            raise RuntimeError(
-                f"writing redirects and downloads failed (exit code {self._worker.exitcode}); "
-                "the error is printed above"
-            )
+        self._work.result()
