@@ -53,7 +53,7 @@ class MappingsSettings(base.Config):
     """File-name patterns of mapping sets whose data-quality findings stop the build."""
 
 
-_state: dict = {"output": None, "catalog": None, "settings": None, "data_dir": None, "partials": {}}
+_state: dict = {"output": None, "catalog": None, "settings": None, "data_dir": None, "shared": {}}
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -201,13 +201,20 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return output[:start] + generated.html + output[end + len(_END) :]
 
 
-# Theme partials that do not depend on the page shown, only on the folder it is in
-# (their links are relative), unless the page is in the sidebar, which marks it. On
-# every other page of a folder they render the same, so they are rendered once per
-# folder: this saves about a fifth of the theme's time on a full build.
+# Parts of the theme that do not depend on the page shown, only on the folder it is
+# in (their links are relative), unless the page is in the sidebar, which marks it.
+# On every other page of a folder they come out the same, so each is rendered once
+# per folder: a third of the theme's time on a full build. Set NO_SHARING in the
+# environment to render them on every page (tests compare the two sites).
 SHARED_PARTIALS = ("partials/nav.html", "partials/search.html", "partials/palette.html")
-_THEME = "theme"  # prefix under which the theme's own partials stay reachable
-NO_SHARING = "MAPPINGS_NO_SHARED_PARTIALS"  # set to render every partial every time
+SHARED_BLOCKS = ("styles", "libs", "fonts", "analytics", "footer", "config", "scripts")
+NO_SHARING = "MAPPINGS_NO_SHARED_PARTIALS"
+_THEME = "theme"  # prefix under which the theme's own templates stay reachable
+_SHARED = (
+    "{{% set hit = shared_part({name!r}) %}}{{% if hit is not none %}}{{{{ hit }}}}"
+    "{{% else %}}{{% set part %}}{body}{{% endset %}}{{{{ share_part({name!r}, part) }}}}"
+    "{{% endif %}}"
+)
 
 
 def on_nav(nav, config: MkDocsConfig, files: Files):
@@ -216,32 +223,44 @@ def on_nav(nav, config: MkDocsConfig, files: Files):
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-    _state["partials"] = {}
+    _state["shared"] = {}
     if os.environ.get(NO_SHARING):
         return env
-    wrappers = {
-        name: f"{{{{ shared_partial({_THEME + '/' + name!r}) }}}}" for name in SHARED_PARTIALS
+    templates = {
+        name: _SHARED.format(name=name, body=f'{{% include "{_THEME}/{name}" %}}')
+        for name in SHARED_PARTIALS
     }
-    env.loader = ChoiceLoader(
-        [DictLoader(wrappers), PrefixLoader({_THEME: env.loader}), env.loader]
+    blocks = (
+        f"{{% block {block} %}}{_SHARED.format(name=block, body='{{ super() }}')}{{% endblock %}}"
+        for block in SHARED_BLOCKS
     )
-    env.globals["shared_partial"] = _shared_partial
+    templates["main.html"] = '{% extends "base.html" %}' + "".join(blocks)
+    env.loader = ChoiceLoader(
+        [DictLoader(templates), PrefixLoader({_THEME: env.loader}), env.loader]
+    )
+    env.globals.update(shared_part=_shared_part, share_part=_share_part)
     return env
 
 
-@pass_context
-def _shared_partial(context: Context, name: str) -> Markup:
+def _share_key(context: Context, name: str) -> tuple[str, str] | None:
     page = context.get("page")
-    key = None
     if isinstance(page, Page) and page.file.src_uri not in _state["in_nav"]:
-        key = (name, posixpath.dirname(page.url))
-        if key in _state["partials"]:
-            return _state["partials"][key]
-    # As {% include %} does: the includer's variables are the partial's context.
-    rendered = Markup(context.environment.get_template(name).render(context.get_all()))
+        return name, posixpath.dirname(page.url)
+    return None
+
+
+@pass_context
+def _shared_part(context: Context, name: str) -> Markup | None:
+    """Return the part as rendered on an earlier page of this folder, if any."""
+    return _state["shared"].get(_share_key(context, name))
+
+
+@pass_context
+def _share_part(context: Context, name: str, rendered: str) -> Markup:
+    key = _share_key(context, name)
     if key is not None:
-        _state["partials"][key] = rendered
-    return rendered
+        _state["shared"][key] = Markup(rendered)
+    return Markup(rendered)
 
 
 def _nest(tokens: list[dict]) -> list[dict]:

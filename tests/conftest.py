@@ -43,9 +43,11 @@ def make_data_folder(
     return target
 
 
-def build_site(data_dir: Path | None, site_dir: Path, *extra: str) -> subprocess.CompletedProcess:
+def build_site(
+    data_dir: Path | None, site_dir: Path, *extra: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """Run ``mkdocs build --strict`` as a reader of the README would, on a data folder."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {}))
     env.pop("MAPPINGS_DATA_DIR", None)
     if data_dir is not None:
         env["MAPPINGS_DATA_DIR"] = str(data_dir)

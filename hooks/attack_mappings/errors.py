@@ -72,8 +72,13 @@ class DataError(Exception):
 
 @lru_cache(maxsize=65536)
 def natural_key(text: str) -> tuple:
-    """Sort key that orders numbers by value: ``AC-2`` < ``AC-10``, ``9.0`` < ``16.1``."""
-    return tuple(
+    """Sort key that orders numbers by value: ``AC-2`` < ``AC-10``, ``9.0`` < ``16.1``.
+
+    Case is ignored, then decides: ``ab`` and ``AB`` never tie, so the order never
+    depends on the order things were found in.
+    """
+    parts = tuple(
         (0, int(part), "") if part.isdigit() else (1, 0, part.lower())
         for part in re.findall(r"\d+|\D+", text)
     )
+    return parts, text

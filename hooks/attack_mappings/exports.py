@@ -12,13 +12,16 @@ import io
 import json
 import logging
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import Any
 
 import yaml
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.writer.excel import ExcelWriter
 
 from .mappings import CORE_FIELDS, Mapping, MappingSet
 
@@ -211,9 +214,30 @@ def xlsx_bytes(sheets: dict[str, tuple[list[str], Iterable[Iterable[Any]]]]) -> 
         sheet.append([_sheet_cell(sheet, name) for name in header])
         for row in rows:
             sheet.append([_sheet_cell(sheet, value) for value in row])
+    # The same rows give the same bytes: fixed document and entry times.
+    book.properties.created = book.properties.modified = datetime(*FIXED_TIME)
     stream = io.BytesIO()
-    book.save(stream)
+    ExcelWriter(book, _StableZip(stream, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
     return stream.getvalue()
+
+
+# The time given to every workbook and to every zip entry the build writes.
+FIXED_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+class _StableZip(zipfile.ZipFile):
+    """A zip that dates every entry ``FIXED_TIME``, whatever the clock or file says."""
+
+    def writestr(self, name, data, compress_type=None, compresslevel=None) -> None:
+        if isinstance(name, str):
+            name = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            name.compress_type = self.compression
+            name.external_attr = 0o644 << 16
+        super().writestr(name, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None) -> None:
+        with open(filename, "rb") as handle:  # openpyxl's temporary sheet files
+            self.writestr(arcname or str(filename), handle.read(), compress_type, compresslevel)
 
 
 def metadata_rows(metadata: dict[str, Any]) -> list[tuple[str, str]]:

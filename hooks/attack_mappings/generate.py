@@ -71,6 +71,7 @@ def generate_site(
         here = [b for b in BUILDERS if b not in _SECOND_PROCESS]
         work = Forked(_render, catalog, renderer, tuple(there))
         parts = dict(zip(here, _render(catalog, renderer, tuple(here)), strict=True))
+        log.debug("Rendered this process's share in %.2f s", time.perf_counter() - start)
         parts.update(zip(there, work.result(), strict=True))
         items = [parts[builder] for builder in BUILDERS]
     else:

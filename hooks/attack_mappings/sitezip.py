@@ -9,10 +9,10 @@ import time
 import zipfile
 from pathlib import Path
 
+from .exports import FIXED_TIME
+
 log = logging.getLogger("mkdocs.plugins.attack_mappings.sitezip")
 
-# A fixed time for every entry, so the same site always gives the same zip.
-_ENTRY_TIME = (2000, 1, 1, 0, 0, 0)
 _DONE = None
 
 
@@ -95,7 +95,7 @@ class SiteZip:
         if relative in self._names:
             raise ValueError(f"{relative} was added to the zip twice")
         self._names.add(relative)
-        entry = zipfile.ZipInfo(f"{self.folder}/{relative}", date_time=_ENTRY_TIME)
+        entry = zipfile.ZipInfo(f"{self.folder}/{relative}", date_time=FIXED_TIME)
         entry.external_attr = 0o644 << 16
         # Level 1: a third of the time of the default level for 10% more bytes.
         self._open().writestr(entry, content, zipfile.ZIP_DEFLATED, compresslevel=1)
