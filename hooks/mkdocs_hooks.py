@@ -198,6 +198,8 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     start, end = output.find(_START), output.find(_END)
     if start < 0 or end < 0:
         raise PluginError(f"{page.file.dest_uri}: the theme dropped the page body")
+    # The body is written once: its memory goes to the pages still to come.
+    del _state["output"].pages[page.file.dest_uri]
     return output[:start] + generated.html + output[end + len(_END) :]
 
 

@@ -8,8 +8,10 @@ result is asked for: the same result, one core.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
@@ -22,50 +24,87 @@ def can_fork() -> bool:
 
 
 class Forked(Generic[T]):
-    """``function(*args)`` running in a child process; ``result()`` waits for it."""
+    """``function(*args)`` running in a child process; ``result()`` waits for it.
 
-    def __init__(self, function: Callable[..., T], *args: Any) -> None:
-        self._call = (function, args)
+    With ``stream``, the function returns an iterable, and its items come back in
+    batches as they are made, read by a thread here: neither process holds the whole
+    result twice (once made, once pickled), and the child's memory stays small.
+    ``result()`` then returns the items as a list.
+    """
+
+    def __init__(self, function: Callable[..., Any], *args: Any, stream: bool = False) -> None:
+        self._call = (function, args, stream)
         self._process = None
+        self._items: list = []
+        self._outcome: tuple[bool, Any] = (False, "the process ended without a result")
         if can_fork():
             context = multiprocessing.get_context("fork")
             self._receive, send = context.Pipe(duplex=False)
-            self._process = context.Process(target=_child, args=(send, function, args))
+            self._process = context.Process(target=_child, args=(send, function, args, stream))
             self._process.daemon = True
             self._process.start()
             send.close()
+            # Read as the child writes: a child blocks on a full pipe until it is read.
+            self._reader = threading.Thread(target=self._read, daemon=True)
+            self._reader.start()
+
+    def _read(self) -> None:
+        try:
+            while True:
+                kind, value = self._receive.recv()
+                if kind == "items":
+                    self._items += value
+                else:
+                    self._outcome = (kind == "done", value)
+                    return
+        except EOFError:
+            pass
+        finally:
+            self._receive.close()
 
     def result(self) -> T:
         """Return what the function returned; raise ``RuntimeError`` if it failed."""
+        function, args, stream = self._call
         if self._process is None:
-            function, args = self._call
-            return function(*args)
-        try:
-            # Read before joining: a child blocks on a full pipe until it is read.
-            ok, value = self._receive.recv()
-        except EOFError:
-            ok, value = False, "the process ended without a result"
-        finally:
-            self._receive.close()
-            self._process.join()
+            value = function(*args)
+            return list(value) if stream else value
+        self._reader.join()
+        self._process.join()
+        ok, value = self._outcome
         if not ok:
-            name = getattr(self._call[0], "__qualname__", "work")
+            name = getattr(function, "__qualname__", "work")
             exit_code = self._process.exitcode
             raise RuntimeError(
                 f"{name} failed in a second process (exit code {exit_code}):\n{value}"
             )
-        return value
+        return self._items if stream else value
 
 
-def _child(send: Any, function: Callable[..., Any], args: tuple) -> None:
+_BATCH = 64
+
+
+def _child(send: Any, function: Callable[..., Any], args: tuple, stream: bool) -> None:
+    # The cyclic collector would visit, and so copy, every page of the parent's memory
+    # that this process shares: what the parent made before the fork is left to it.
+    gc.freeze()
     try:
-        message = (True, function(*args))
+        value = function(*args)
+        if stream:
+            batch: list = []
+            for item in value:
+                batch.append(item)
+                if len(batch) == _BATCH:
+                    send.send(("items", batch))
+                    batch = []
+            send.send(("items", batch))
+            value = None
+        message = ("done", value)
     except BaseException:  # noqa: BLE001 - every failure goes back to the parent as text
-        message = (False, traceback.format_exc())
+        message = ("error", traceback.format_exc())
     try:
         send.send(message)
     except BaseException:  # noqa: BLE001 - a result that cannot be pickled
-        send.send((False, traceback.format_exc()))
+        send.send(("error", traceback.format_exc()))
     finally:
         send.close()
         # Skip the parent's exit handlers (MkDocs' logging, temporary folders).

@@ -49,11 +49,16 @@ class SiteOutput:
 BUILDERS = (IndexPages, AttackPages, FrameworkPages, CoveragePages, ChangePages)
 # Technique, tactic and release pages take about half the rendering time: with two
 # processes, one renders these while the other renders the rest.
-_SECOND_PROCESS = (AttackPages,)
+_SECOND_PROCESS = AttackPages
 
 
 def _render(catalog: Catalog, renderer: Renderer, builders: tuple) -> list[list[Item]]:
     return [list(builder(catalog, renderer).all()) for builder in builders]
+
+
+def _render_each(catalog: Catalog, renderer: Renderer, builders: tuple) -> Iterator[Item]:
+    for builder in builders:
+        yield from builder(catalog, renderer).all()
 
 
 def generate_site(
@@ -67,12 +72,11 @@ def generate_site(
     start = time.perf_counter()
     renderer = Renderer(Addresses(catalog), site)
     if parallel and can_fork():
-        there = [b for b in BUILDERS if b in _SECOND_PROCESS]
-        here = [b for b in BUILDERS if b not in _SECOND_PROCESS]
-        work = Forked(_render, catalog, renderer, tuple(there))
-        parts = dict(zip(here, _render(catalog, renderer, tuple(here)), strict=True))
+        here = tuple(b for b in BUILDERS if b is not _SECOND_PROCESS)
+        work = Forked(_render_each, catalog, renderer, (_SECOND_PROCESS,), stream=True)
+        parts = dict(zip(here, _render(catalog, renderer, here), strict=True))
         log.debug("Rendered this process's share in %.2f s", time.perf_counter() - start)
-        parts.update(zip(there, work.result(), strict=True))
+        parts[_SECOND_PROCESS] = work.result()
         items = [parts[builder] for builder in BUILDERS]
     else:
         items = _render(catalog, renderer, BUILDERS)
