@@ -237,10 +237,13 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         for block in SHARED_BLOCKS
     )
     templates["main.html"] = '{% extends "base.html" %}' + "".join(blocks)
+    templates["partials/header.html"] = "{{ shared_header() }}"
     env.loader = ChoiceLoader(
         [DictLoader(templates), PrefixLoader({_THEME: env.loader}), env.loader]
     )
-    env.globals.update(shared_part=_shared_part, share_part=_share_part)
+    env.globals.update(
+        shared_part=_shared_part, share_part=_share_part, shared_header=_shared_header
+    )
     return env
 
 
@@ -263,6 +266,38 @@ def _share_part(context: Context, name: str, rendered: str) -> Markup:
     if key is not None:
         _state["shared"][key] = Markup(rendered)
     return Markup(rendered)
+
+
+# The header differs from page to page only by the page's title: it is rendered once
+# per folder with this mark for a title, and each page's title then takes its place.
+_TITLE_MARK = "\x1fmx-page-title\x1f"
+
+
+class _TitleStandIn:
+    """A page as the header sees it, with the title mark for a title."""
+
+    def __init__(self, page: Page) -> None:
+        self._page = page
+        self.meta = {**page.meta, "title": _TITLE_MARK}
+
+    def __getattr__(self, name: str):
+        return getattr(self._page, name)
+
+
+@pass_context
+def _shared_header(context: Context) -> Markup:
+    template = context.environment.get_template(f"{_THEME}/partials/header.html")
+    page = context.get("page")
+    key = _share_key(context, "partials/header.html")
+    if key is None or _generated(page) is None:
+        return Markup(template.render(context.get_all()))
+    if key not in _state["shared"]:
+        marked = template.render({**context.get_all(), "page": _TitleStandIn(page)})
+        # A theme whose header shows the title other than once is rendered page by page.
+        _state["shared"][key] = marked if marked.count(_TITLE_MARK) == 1 else None
+    if _state["shared"][key] is None:
+        return Markup(template.render(context.get_all()))
+    return Markup(_state["shared"][key].replace(_TITLE_MARK, page.meta["title"]))
 
 
 def _nest(tokens: list[dict]) -> list[dict]:

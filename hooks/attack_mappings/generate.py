@@ -45,20 +45,32 @@ class SiteOutput:
             self.files[path] = item
 
 
-# Page builders, in the order their pages are listed.
-BUILDERS = (IndexPages, AttackPages, FrameworkPages, CoveragePages, ChangePages)
-# Technique, tactic and release pages take about half the rendering time: with two
-# processes, one renders these while the other renders the rest.
-_SECOND_PROCESS = AttackPages
+# What makes the pages: a builder and its method, in the order pages are listed.
+JOBS = (
+    (IndexPages, "all"),
+    (AttackPages, "techniques"),
+    (AttackPages, "tactics"),
+    (AttackPages, "releases"),
+    (FrameworkPages, "all"),
+    (CoveragePages, "all"),
+    (ChangePages, "all"),
+)
+# Technique pages take about half the rendering time: with two processes, one renders
+# these while the other renders the rest.
+_SECOND_PROCESS = (AttackPages, "techniques")
 
 
-def _render(catalog: Catalog, renderer: Renderer, builders: tuple) -> list[list[Item]]:
-    return [list(builder(catalog, renderer).all()) for builder in builders]
+def _run(catalog: Catalog, renderer: Renderer, jobs: tuple) -> Iterator[list[Item]]:
+    builders: dict[type, object] = {}
+    for builder, method in jobs:
+        if builder not in builders:
+            builders[builder] = builder(catalog, renderer)
+        yield list(getattr(builders[builder], method)())
 
 
-def _render_each(catalog: Catalog, renderer: Renderer, builders: tuple) -> Iterator[Item]:
-    for builder in builders:
-        yield from builder(catalog, renderer).all()
+def _run_each(catalog: Catalog, renderer: Renderer, jobs: tuple) -> Iterator[Item]:
+    for items in _run(catalog, renderer, jobs):
+        yield from items
 
 
 def generate_site(
@@ -72,16 +84,16 @@ def generate_site(
     start = time.perf_counter()
     renderer = Renderer(Addresses(catalog), site)
     if parallel and can_fork():
-        here = tuple(b for b in BUILDERS if b is not _SECOND_PROCESS)
-        work = Forked(_render_each, catalog, renderer, (_SECOND_PROCESS,), stream=True)
-        parts = dict(zip(here, _render(catalog, renderer, here), strict=True))
+        here = tuple(job for job in JOBS if job != _SECOND_PROCESS)
+        work = Forked(_run_each, catalog, renderer, (_SECOND_PROCESS,), stream=True)
+        parts = dict(zip(here, _run(catalog, renderer, here), strict=True))
         log.debug("Rendered this process's share in %.2f s", time.perf_counter() - start)
         parts[_SECOND_PROCESS] = work.result()
-        items = [parts[builder] for builder in BUILDERS]
+        pages = [parts[job] for job in JOBS]
     else:
-        items = _render(catalog, renderer, BUILDERS)
+        pages = list(_run(catalog, renderer, JOBS))
     output = SiteOutput()
-    for item in chain.from_iterable(items):
+    for item in chain.from_iterable(pages):
         output.add(item)
     if downloads:
         for item in generate_downloads(catalog, site):
