@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import axe_violations, screenshot, search, visit
 
@@ -137,9 +138,12 @@ def test_dark_mode_follows_the_system_and_the_toggle(browser, ccm_base):
         page = site.open("index.html")
         assert scheme(page) == "default"
         page.locator("label[title='Switch to dark mode']").click()
-        assert scheme(page) == "slate"
+        # The theme's script switches the scheme after the click: wait for it.
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
         page.get_by_role("link", name="Frameworks").first.click()
-        assert scheme(page) == "slate"  # the choice holds on the next page
+        page.wait_for_url("**/frameworks/index.html")
+        # The choice holds on the next page.
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
