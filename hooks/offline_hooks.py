@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from attack_mappings.sitezip import SiteZip
+from attack_mappings.sitezip import SiteZip, preview_zip
 from hook_settings import load_settings
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -60,8 +60,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for dest, src in settings.npm_files.items():
         files.append(File.generated(config, dest, abs_src_path=str(modules / src)))
     if settings.zip:
-        # Written after the build; listed now so that pages may link to it.
-        files.append(File.generated(config, settings.zip, content=b""))
+        # Written after the build; listed now so that pages may link to it. The preview
+        # server makes no zip: its link gives one that says so.
+        placeholder = preview_zip(Path(settings.zip).stem) if _state["serving"] else b""
+        files.append(File.generated(config, settings.zip, content=placeholder))
         if not _state["serving"]:
             site_dir = Path(config.site_dir)
             _state["zip"] = SiteZip(site_dir, site_dir / settings.zip, Path(settings.zip).stem)

@@ -36,3 +36,14 @@ def test_same_site_gives_the_same_zip(tmp_path):
     (site / "index.html").touch()  # a newer file time changes nothing
     zip_site(site, second, "site")
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_the_preview_server_offers_a_zip_that_says_where_the_real_one_is():
+    import io
+
+    from attack_mappings.sitezip import PREVIEW_NOTE, preview_zip
+
+    with zipfile.ZipFile(io.BytesIO(preview_zip("site"))) as archive:
+        assert archive.namelist() == ["site/README.txt"]
+        assert archive.read("site/README.txt").decode() == PREVIEW_NOTE
+    assert "mkdocs build" in PREVIEW_NOTE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import queue
 import threading
@@ -104,3 +105,18 @@ class SiteZip:
 def zip_site(site_dir: Path, target: Path, folder: str) -> int:
     """Write every file of ``site_dir`` into ``target`` under ``folder/``; return the count."""
     return SiteZip(site_dir, target, folder).finish()
+
+
+PREVIEW_NOTE = """This is not the site: the preview server (mkdocs serve) does not make the zip.
+`mkdocs build` (or `make site`) writes the whole site into site/downloads/site.zip.
+"""
+
+
+def preview_zip(folder: str) -> bytes:
+    """Return the zip a preview server offers instead: one note saying where the real one is."""
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
+        entry = zipfile.ZipInfo(f"{folder}/README.txt", date_time=FIXED_TIME)
+        entry.external_attr = 0o644 << 16
+        archive.writestr(entry, PREVIEW_NOTE)
+    return stream.getvalue()
