@@ -56,6 +56,15 @@ def test_no_page_runs_or_links_what_the_data_says(site):
     assert broken_links(site) == []
 
 
+def test_control_characters_show_as_the_replacement_character(site):
+    # The data has a NUL and a bell in IDs: a page holds neither, and says where they were.
+    page = control_page(site, "nul\x00byte").read_text(encoding="utf-8")
+    assert "nul\ufffdbyte" in page
+    for path in site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text), path.relative_to(site)
+
+
 def test_search_index_holds_the_data_as_escaped_text(site):
     docs = json.loads((site / "search" / "search_index.json").read_text())["docs"]
     titles = [doc["title"] for doc in docs if MARK in doc["title"]]
@@ -226,7 +235,8 @@ def test_every_hostile_id_has_one_page_inside_its_folder(hostile_root, site):
     for control_id in SITE_IDS:
         page = control_page(site, control_id)
         assert page.parent == folder and page.exists(), control_id
-        assert re.sub(r"\s+", " ", control_id) in text_of(page)
+        shown = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "\ufffd", control_id)
+        assert re.sub(r"\s+", " ", shown) in text_of(page)
     for path in site.rglob("*"):
         assert path.resolve().is_relative_to(site.resolve())
 

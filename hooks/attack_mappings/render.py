@@ -20,6 +20,7 @@ from .text import plain_text
 TEMPLATES = Path(__file__).with_name("templates")
 
 _HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAG = re.compile(r"<[^>]+>")
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.I)
 
@@ -125,6 +126,10 @@ class Renderer:
             here=path,
             **context,
         )
+        # Control characters in the data (a NUL, a bell) are not text a page can hold:
+        # shown as the replacement character, as a browser would.
+        if _CONTROL.search(html) or _CONTROL.search(title):
+            html, title = _CONTROL.sub("\ufffd", html), _CONTROL.sub("\ufffd", title)
         # The table of contents holds the headings' text, not their HTML.
         toc = [
             (int(level), anchor, html_unescape(_TAG.sub("", text)).strip())
