@@ -320,5 +320,7 @@ def test_strict_sets_stop_the_build_on_findings(tmp_path):
     config = strict_config(tmp_path, ["evil-*.yaml"])
     stderr, data = failed_build(tmp_path, {}, "-f", str(config))
     path = data / "mappings" / "evil-1_attack-1.0-enterprise.yaml"
-    assert "1 problem in the input data:" in stderr
+    # The row's unknown group, and the file's name, which says version 1.
+    assert "2 problems in the input data:" in stderr
+    assert "field 'metadata.mapping_framework_version': the file name says '1'" in stderr
     assert f"{path}, line " in stderr and ", row 21, field 'capability_group': group '" in stderr

@@ -191,3 +191,42 @@ def test_a_misspelt_field_is_a_finding_not_a_silent_column(tmp_path):
     assert len(found) == 1
     assert found[0].field == "capabilty_description" and found[0].row == 1
     assert "is it 'capability_description'?" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("name", "field", "told"),
+    [
+        ("demo-2_attack-17.1-enterprise.yaml", "mapping_framework_version", "'2'"),
+        ("demo-07.28.2025_attack-16.1-enterprise.yaml", "attack_version", "'16.1'"),
+        ("other-07.28.2025_attack-17.1-mobile.yaml", "mapping_framework", "'other'"),
+    ],
+)
+def test_a_file_named_for_another_set_is_a_finding(tmp_path, name, field, told):
+    path = tmp_path / name
+    path.write_text(
+        "metadata:\n  technology_domain: enterprise\n  attack_version: '17.1'\n"
+        "  mapping_framework: demo\n  mapping_framework_version: 07/28/2025\n",
+        encoding="utf-8",
+    )
+    found = {p.field: p for p in load_mapping_set(path).problems}
+    problem = found[f"metadata.{field}"]
+    assert problem.kind == "quality" and problem.line is not None
+    assert f"the file name says {told}" in problem.message
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "demo-07.28.2025_attack-17.1-enterprise.yaml",
+        "DEMO-07.28.2025_attack-17.1-Enterprise.yaml",
+        "my set.yaml",
+    ],
+)
+def test_a_file_named_for_its_set_or_otherwise_is_no_finding(tmp_path, name):
+    path = tmp_path / name
+    path.write_text(
+        "metadata:\n  technology_domain: enterprise\n  attack_version: '17.1'\n"
+        "  mapping_framework: demo\n  mapping_framework_version: 07/28/2025\n",
+        encoding="utf-8",
+    )
+    assert load_mapping_set(path).problems == []

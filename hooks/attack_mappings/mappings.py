@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -273,6 +274,38 @@ def _row(mapping_set: MappingSet, index: int, line: int | None, raw: dict) -> Ma
     )
 
 
+# Mappings Explorer names a set's file after its metadata, a version's slashes as dots:
+# <framework>-<version>_attack-<ATT&CK version>-<domain>.yaml.
+_FILE_NAME = re.compile(
+    r"(?P<framework>[^-]+)-(?P<version>.+)_attack-(?P<attack>[^-_]+)-(?P<domain>\w+)"
+)
+
+
+def _check_file_name(mapping_set: MappingSet, root: Any) -> None:
+    """Flag a file named for another set than its metadata says (a copied file, say)."""
+    named = _FILE_NAME.fullmatch(mapping_set.path.stem)
+    if named is None:
+        return  # named some other way: nothing to compare
+    said = {
+        "mapping_framework": (named["framework"], mapping_set.framework),
+        "mapping_framework_version": (
+            named["version"],
+            mapping_set.framework_version.replace("/", "."),
+        ),
+        "attack_version": (named["attack"], mapping_set.attack_version),
+        "technology_domain": (named["domain"], mapping_set.domain),
+    }
+    for key, (in_name, in_metadata) in said.items():
+        if in_name.lower() != in_metadata.lower():
+            message = (
+                f"the file name says {in_name!r} but the metadata says "
+                f"{mapping_set.metadata[key]!r}; the site follows the metadata"
+            )
+            line = node_line(node_at(root, ["metadata", key]))
+            problem = Problem(mapping_set.path, message, line, None, f"metadata.{key}", "quality")
+            mapping_set.problems.append(problem)
+
+
 def parse_mapping_set(path: Path, data: Any, root: Any = None) -> MappingSet:
     """Build a mapping set from parsed YAML, or raise ``DataError`` listing every problem."""
     if data is None:
@@ -302,6 +335,7 @@ def parse_mapping_set(path: Path, data: Any, root: Any = None) -> MappingSet:
         mapping_types=mapping_types,
         groups=groups,
     )
+    _check_file_name(mapping_set, root)
     rows_node = mapping_child(root, "mapping_objects")
     for index, raw in enumerate(data.get("mapping_objects") or ()):
         line = node_line(rows_node.value[index]) if rows_node is not None else None
