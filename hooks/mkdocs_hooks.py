@@ -86,6 +86,8 @@ def on_pre_build(config: MkDocsConfig) -> None:
         )
     except DataError as error:
         problems += error.problems
+    except RuntimeError as error:  # a second process failed (forked.py)
+        raise PluginError(f"reading {data_dir} failed: {error}") from None
     if problems:
         raise PluginError(DataError(problems=problems).summary())
 
@@ -93,7 +95,10 @@ def on_pre_build(config: MkDocsConfig) -> None:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     start = time.perf_counter()
     site = SiteInfo(config.site_name, config.site_url or "")
-    output = generate_site(_state["catalog"], site, downloads=False, parallel=True)
+    try:
+        output = generate_site(_state["catalog"], site, downloads=False, parallel=True)
+    except RuntimeError as error:  # a second process failed (forked.py)
+        raise PluginError(f"rendering the pages failed: {error}") from None
     _state["output"] = output
 
     in_nav = set(_nav_paths(config.nav or []))

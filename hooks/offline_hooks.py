@@ -74,7 +74,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     site_zip: SiteZip | None = _state["zip"]
     if site_zip is not None and output.strip():  # MkDocs writes no empty page
-        site_zip.add(page.file.dest_uri, output.encode("utf-8"))
+        # Encoded as MkDocs encodes the page it writes: the zip holds the same bytes.
+        site_zip.add(page.file.dest_uri, output.encode("utf-8", errors="xmlcharrefreplace"))
     return output
 
 

@@ -78,7 +78,7 @@ def natural_key(text: str) -> tuple:
     depends on the order things were found in.
     """
     parts = tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+        (0, int(part), "") if part.isdecimal() else (1, 0, part.lower())
         for part in re.findall(r"\d+|\D+", text)
     )
     return parts, text

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 import threading
 import traceback
 from collections.abc import Callable
@@ -40,6 +41,7 @@ class Forked(Generic[T]):
         if can_fork():
             context = multiprocessing.get_context("fork")
             self._receive, send = context.Pipe(duplex=False)
+            _READ_ENDS.add(self._receive)
             self._process = context.Process(target=_child, args=(send, function, args, stream))
             self._process.daemon = True
             self._process.start()
@@ -60,6 +62,7 @@ class Forked(Generic[T]):
         except EOFError:
             pass
         finally:
+            _READ_ENDS.discard(self._receive)
             self._receive.close()
 
     def result(self) -> T:
@@ -73,17 +76,27 @@ class Forked(Generic[T]):
         ok, value = self._outcome
         if not ok:
             name = getattr(function, "__qualname__", "work")
-            exit_code = self._process.exitcode
-            raise RuntimeError(
-                f"{name} failed in a second process (exit code {exit_code}):\n{value}"
-            )
+            code = self._process.exitcode
+            how = f"exit code {code}"
+            if code is not None and code < 0:
+                how = f"killed by {signal.Signals(-code).name}"
+                if -code == signal.SIGKILL:
+                    how += ", perhaps for lack of memory"
+            raise RuntimeError(f"{name} failed in a second process ({how}):\n{value}")
         return self._items if stream else value
 
 
 _BATCH = 64
+# The read ends of the pipes of running children. A child closes those it inherited,
+# so that when the parent dies no read end is left open anywhere: a child writing its
+# result then fails and ends, instead of waiting for ever on a full pipe.
+_READ_ENDS: set = set()
 
 
 def _child(send: Any, function: Callable[..., Any], args: tuple, stream: bool) -> None:
+    for inherited in list(_READ_ENDS):
+        inherited.close()
+    _READ_ENDS.clear()
     # The cyclic collector would visit, and so copy, every page of the parent's memory
     # that this process shares: what the parent made before the fork is left to it.
     gc.freeze()

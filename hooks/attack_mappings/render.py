@@ -20,7 +20,8 @@ from .text import plain_text
 TEMPLATES = Path(__file__).with_name("templates")
 
 _HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters and lone surrogates (a JSON "\\ud800" decodes to one).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _TAG = re.compile(r"<[^>]+>")
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.I)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import queue
@@ -45,6 +46,13 @@ class SiteZip:
 
     def finish(self) -> int:
         """Add the rest of the folder, close the zip and put it in place; return the count."""
+        try:
+            return self._finish()
+        except BaseException:
+            self.abandon()
+            raise
+
+    def _finish(self) -> int:
         self._stop()
         if self._error is not None:
             raise RuntimeError(f"{self.target}: {self._error}") from self._error
@@ -69,7 +77,9 @@ class SiteZip:
         """Stop and remove the unfinished zip (the build failed)."""
         self._stop()
         if self._archive is not None:
-            self._archive.close()
+            with contextlib.suppress(Exception):  # closing writes; the disk may be full
+                self._archive.close()
+            self._archive = None
         self._partial.unlink(missing_ok=True)
 
     def _stop(self) -> None:
