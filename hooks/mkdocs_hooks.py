@@ -89,7 +89,11 @@ def on_pre_build(config: MkDocsConfig) -> None:
     except RuntimeError as error:  # a second process failed (forked.py)
         raise PluginError(f"reading {data_dir} failed: {error}") from None
     if problems:
-        raise PluginError(DataError(problems=problems).summary())
+        # MkDocs shows each of its error messages once per `mkdocs serve`: a file broken
+        # the same way twice would show nothing the second time. This hook's own log
+        # shows the problems every time.
+        log.error(DataError(problems=problems).summary())
+        raise PluginError("the input data has the problems listed above")
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
